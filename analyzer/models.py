@@ -67,6 +67,7 @@ class Finding:
     trace: tuple[TraceStep, ...] = ()
     reason: str | None = None
     confidence: str | None = None  # the catalogue entry's: documented | inferred
+    sources: tuple[str, ...] = ()  # the catalogue entry's source URLs (FreshBooks docs first)
     suppression: Suppression | None = None
 
     @property
