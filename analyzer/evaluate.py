@@ -107,6 +107,7 @@ class Interpreter:
         self.module_envs: dict[str, dict[str, Value]] = {}
         self.module_events: dict[str, list[Event]] = {}
         self._loading: set[str] = set()
+        self._partial_envs: dict[str, dict[str, Value]] = {}
         self._memo: dict[tuple[object, ...], tuple[Value, tuple[Event, ...]]] = {}
         self._attr_guard: set[tuple[str, str]] = set()
         self.steps = 0
@@ -155,6 +156,9 @@ class Interpreter:
             frame.self_name = first.name
             if function.is_classmethod:
                 frame.env[first.name] = ClassRef(function.class_qualname)
+            elif function.name == "__init__":
+                frame.env[first.name] = self._blank_self(function.class_qualname)
+                frame.building = {}
             else:
                 frame.env[first.name] = self.instance_for_annotation(function.class_qualname, frame)
         for param in params:
@@ -202,6 +206,15 @@ class Interpreter:
                 return SdkClient(sdk.id, param=True)
         return None
 
+    def _blank_self(self, class_qualname: str) -> Value:
+        placeholder = Instance(class_qualname, (), True)
+        client_base = self.external_base(class_qualname)
+        if client_base is None:
+            return placeholder
+        rule = self.rules.constructor_rule(client_base)
+        assert rule is not None
+        return Client(rule.id, None, placeholder)
+
     def instance_for_annotation(self, class_qualname: str, frame: Frame) -> Value:
         """An instance whose constructor arguments are unknown (defaults where given)."""
         return self.construct(class_qualname, [], {}, None, frame, from_annotation=True)
@@ -211,10 +224,11 @@ class Interpreter:
         if module in self.module_envs:
             return self.module_envs[module]
         if module in self._loading:
-            return {}
+            return self._partial_envs.get(module, {})
         self._loading.add(module)
         summary = self.project.modules[module]
         frame = Frame(module, summary.path, f"{module}.<module>", {}, [], 0, stack_funcs=())
+        self._partial_envs[module] = frame.env
         saved = self.steps
         self.steps = 0
         try:
@@ -223,6 +237,7 @@ class Interpreter:
             self.exhausted.add(f"{module}.<module>")
         self.steps = saved
         self._loading.discard(module)
+        self._partial_envs.pop(module, None)
         self.module_envs[module] = frame.env
         self.module_events[module] = frame.events
         return frame.env
@@ -508,12 +523,9 @@ class Interpreter:
     def _lookup(self, name: str, frame: Frame) -> Value:
         if name in frame.env:
             return frame.env[name]
-        if frame.func.endswith(".<module>"):
-            pass
-        else:
-            env = self.module_env(frame.module)
-            if name in env:
-                return env[name]
+        env = self.module_env(frame.module)
+        if name in env:
+            return env[name]
         if name in BUILTINS:
             return External(f"builtins.{name}")
         return Unknown(f"name {name}", label=name)
@@ -805,13 +817,9 @@ class Interpreter:
         from_annotation: bool = False,
     ) -> Value:
         """Build an instance by following `__init__` (a client if the class derives from one)."""
-        client_base = self.external_base(class_qualname)
-        placeholder = Instance(class_qualname, (), from_annotation)
-        self_value: Value = placeholder
-        if client_base is not None:
-            rule = self.rules.constructor_rule(client_base)
-            assert rule is not None
-            self_value = Client(rule.id, None, placeholder)
+        self_value = self._blank_self(class_qualname)
+        if not from_annotation:
+            self_value = _unmark(self_value)
         init = self._find_method(class_qualname, "__init__")
         if init is None:
             return self_value
@@ -861,6 +869,14 @@ class Interpreter:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _unmark(value: Value) -> Value:
+    if isinstance(value, Instance):
+        return Instance(value.cls, value.attrs, False)
+    if isinstance(value, Client) and value.instance is not None:
+        return Client(value.rule, value.base, _unmark(value.instance))  # type: ignore[arg-type]
+    return value
 
 
 def _merge_envs(envs: Sequence[dict[str, Value]]) -> dict[str, Value]:

@@ -31,6 +31,7 @@ from analyzer.values import (
     choice,
     is_param,
     lit,
+    truthy_literal,
 )
 
 if TYPE_CHECKING:
@@ -95,8 +96,8 @@ def _stdlib_call(
         return strings.urljoin(args[0], args[1])
     if qualname in _ENV_GETTERS:
         default = args[1] if len(args) > 1 else kwargs.get("default")
-        if default is not None:
-            return default
+        if default is not None and truthy_literal(default) is not False:
+            return default  # the documented default stands for the production value
         return Unknown("environment variable", label=_env_label(args))
     if qualname == "builtins.str" and args:
         return as_str(args[0])
@@ -203,6 +204,8 @@ def _http_call(
     join = client_rule.join if client_rule is not None else "append"
     base = client.base if client is not None else None
     interp.record(Event("http", rule.id, (site,), method, url, base, join), frame)
+    if rule.callee and not rule.receiver and rule.data is not None and rule.url and not rule.url.strings_only:
+        return External(f"{rule.id}:object")  # a request object (urllib Request), not a URL
     return Unknown("response")
 
 
