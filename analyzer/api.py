@@ -1,4 +1,7 @@
-"""The library entry point: `analyze(paths, settings) -> Report`. The only module where stages meet."""
+"""The library entry point: `analyze(paths, settings) -> Report`.
+
+This is the only module where the pipeline stages meet.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +45,9 @@ def analyze(paths: Sequence[Path], settings: Settings | None = None) -> Report:
     return analyze_with(paths, settings, catalogue, rules)
 
 
-def analyze_with(paths: Sequence[Path], settings: Settings, catalogue: Catalogue, rules: RuleSet) -> Report:
+def analyze_with(
+    paths: Sequence[Path], settings: Settings, catalogue: Catalogue, rules: RuleSet
+) -> Report:
     found = discover(
         list(paths),
         exclude=settings.exclude,
@@ -76,7 +81,9 @@ def analyze_with(paths: Sequence[Path], settings: Settings, catalogue: Catalogue
         catalogue=catalogue.ref,
         findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key())),
-        requested=tuple(sorted(requested_scopes(collector), key=lambda r: (r.path, r.line, r.column))),
+        requested=tuple(
+            sorted(requested_scopes(collector), key=lambda r: (r.path, r.line, r.column))
+        ),
         scope_descriptions={name: info.description for name, info in catalogue.scopes.items()},
     )
 

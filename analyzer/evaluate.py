@@ -49,8 +49,38 @@ MAX_DEPTH = 10
 MAX_STEPS = 40_000
 MAX_LOOP_ITEMS = 24
 BUILTINS = frozenset(
-    "str int float bool len type super getattr isinstance print dict list tuple set range "
-    "enumerate zip sorted reversed min max sum any all repr format open iter next object".split()
+    [
+        "str",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "type",
+        "super",
+        "getattr",
+        "isinstance",
+        "print",
+        "dict",
+        "list",
+        "tuple",
+        "set",
+        "range",
+        "enumerate",
+        "zip",
+        "sorted",
+        "reversed",
+        "min",
+        "max",
+        "sum",
+        "any",
+        "all",
+        "repr",
+        "format",
+        "open",
+        "iter",
+        "next",
+        "object",
+    ]
 )
 
 
@@ -136,7 +166,9 @@ class Interpreter:
             self.exhausted.add(qualname)
         return frame.events
 
-    def _new_frame(self, function: ir.Function, module: str, stack: Sequence[str], depth: int) -> Frame:
+    def _new_frame(
+        self, function: ir.Function, module: str, stack: Sequence[str], depth: int
+    ) -> Frame:
         summary = self.project.modules[module]
         return Frame(
             module=module,
@@ -184,7 +216,10 @@ class Interpreter:
             return left if left is not None else self.value_for_annotation(annotation.right, frame)
         if isinstance(annotation, ir.Subscript):
             outer = self.eval(annotation.obj, frame)
-            if isinstance(outer, External) and outer.qualname.split(".")[-1] in ("Optional", "Union"):
+            if isinstance(outer, External) and outer.qualname.split(".")[-1] in (
+                "Optional",
+                "Union",
+            ):
                 index = annotation.index
                 first = index.items[0] if isinstance(index, ir.TupleExpr) and index.items else index
                 return self.value_for_annotation(first, frame)
@@ -359,7 +394,9 @@ class Interpreter:
                 for hook in ("__enter__", "__aenter__"):
                     if self._find_method(option.cls, hook) is not None:
                         site = _site_of(expr, frame)
-                        returned = self.call_value(self.get_attr(option, hook, frame), [], {}, site, frame)
+                        returned = self.call_value(
+                            self.get_attr(option, hook, frame), [], {}, site, frame
+                        )
                         results.append(returned)
                         break
                 else:
@@ -378,7 +415,9 @@ class Interpreter:
             if name == "*":
                 target = self.project.find_module(stmt.module)
                 if target is not None:
-                    frame.env.update({k: v for k, v in self.module_env(target).items() if not k.startswith("_")})
+                    frame.env.update(
+                        {k: v for k, v in self.module_env(target).items() if not k.startswith("_")}
+                    )
                 continue
             frame.env[local] = self._from_import(stmt.module, name)
 
@@ -409,13 +448,21 @@ class Interpreter:
             self._unpack(target, value, frame)
         elif isinstance(target, ir.AttrTarget):
             obj = target.obj
-            if isinstance(obj, ir.Name) and obj.id == frame.self_name and frame.building is not None:
+            if (
+                isinstance(obj, ir.Name)
+                and obj.id == frame.self_name
+                and frame.building is not None
+            ):
                 frame.building[target.name] = value
                 current = frame.env.get(obj.id)
                 if isinstance(current, Instance):
-                    frame.env[obj.id] = Instance(current.cls, tuple(frame.building.items()), current.param)
+                    frame.env[obj.id] = Instance(
+                        current.cls, tuple(frame.building.items()), current.param
+                    )
                 elif isinstance(current, Client) and current.instance is not None:
-                    inst = Instance(current.instance.cls, tuple(frame.building.items()), current.instance.param)
+                    inst = Instance(
+                        current.instance.cls, tuple(frame.building.items()), current.instance.param
+                    )
                     frame.env[obj.id] = Client(current.rule, current.base, inst)
 
     def _unpack(self, target: ir.TupleTarget, value: Value, frame: Frame) -> None:
@@ -538,9 +585,11 @@ class Interpreter:
     def _attr_one(self, obj: Value, name: str, frame: Frame) -> Value:
         if isinstance(obj, ModuleRef):
             if obj.external:
-                return self._module_value(f"{obj.name}.{name}") if self.project.find_module(
-                    f"{obj.name}.{name}"
-                ) else External(f"{obj.name}.{name}")
+                return (
+                    self._module_value(f"{obj.name}.{name}")
+                    if self.project.find_module(f"{obj.name}.{name}")
+                    else External(f"{obj.name}.{name}")
+                )
             return self.module_attr(obj.name, name)
         if isinstance(obj, External):
             return External(f"{obj.qualname}.{name}")
@@ -579,7 +628,9 @@ class Interpreter:
         value = self._class_attr(inst.cls, name, self_value, frame, missing_ok=missing_ok)
         return value
 
-    def _other_method_assignments(self, inst: Instance, self_value: Value, name: str, frame: Frame) -> list[Value]:
+    def _other_method_assignments(
+        self, inst: Instance, self_value: Value, name: str, frame: Frame
+    ) -> list[Value]:
         """Values that methods other than `__init__` assign to `self.<name>` (e.g. `__aenter__`)."""
         key = (inst.cls, name)
         if key in self._attr_guard:
@@ -590,7 +641,9 @@ class Interpreter:
         finally:
             self._attr_guard.discard(key)
 
-    def _collect_assignments(self, inst: Instance, self_value: Value, name: str, frame: Frame) -> list[Value]:
+    def _collect_assignments(
+        self, inst: Instance, self_value: Value, name: str, frame: Frame
+    ) -> list[Value]:
         values: list[Value] = []
         for klass in self._mro(inst.cls):
             for method_name, qualname in klass.methods:
@@ -599,7 +652,9 @@ class Interpreter:
                     continue
                 self_param = function.params.items[0].name
                 for expr in _self_assignments(function.body, self_param, name):
-                    method_frame = self._new_frame(function, self.project.function_module[qualname], (), 99)
+                    method_frame = self._new_frame(
+                        function, self.project.function_module[qualname], (), 99
+                    )
                     method_frame.env[self_param] = self_value
                     method_frame.self_name = self_param
                     events_before = len(method_frame.events)
@@ -642,7 +697,12 @@ class Interpreter:
         return None
 
     def _class_attr(
-        self, class_qualname: str, name: str, self_value: Value | None, frame: Frame, missing_ok: bool = False
+        self,
+        class_qualname: str,
+        name: str,
+        self_value: Value | None,
+        frame: Frame,
+        missing_ok: bool = False,
     ) -> Value:
         for klass in self._mro(class_qualname):
             for method_name, qualname in klass.methods:
@@ -655,7 +715,9 @@ class Interpreter:
             return None  # type: ignore[return-value]
         return Unknown(f"attribute {name}", label=name)
 
-    def _method_value(self, qualname: str, self_value: Value | None, owner: str, frame: Frame) -> Value:
+    def _method_value(
+        self, qualname: str, self_value: Value | None, owner: str, frame: Frame
+    ) -> Value:
         function = self.project.functions[qualname]
         if function.is_static:
             return FuncRef(qualname)
@@ -664,7 +726,13 @@ class Interpreter:
         if self_value is None:
             return FuncRef(qualname)
         if function.is_property:
-            site = Site(self.project.modules[frame.module].path, function.line, function.column, function.name, frame.func)
+            site = Site(
+                self.project.modules[frame.module].path,
+                function.line,
+                function.column,
+                function.name,
+                frame.func,
+            )
             return self.call_function(function, self_value, [], {}, site, frame, record=False)
         return FuncRef(qualname, self_value)
 
@@ -685,7 +753,9 @@ class Interpreter:
             return Unknown("super")
         for base in self._bases(klass):
             if isinstance(base, ClassRef):
-                found = self._class_attr(base.qualname, name, sup.self_value, frame, missing_ok=True)
+                found = self._class_attr(
+                    base.qualname, name, sup.self_value, frame, missing_ok=True
+                )
                 if found is not None:
                     return found
             elif isinstance(base, External) and isinstance(sup.self_value, Client):
@@ -703,7 +773,9 @@ class Interpreter:
                 args.extend(value.items if isinstance(value, Seq) else [])
             elif arg.star == 2:
                 if isinstance(value, Dict):
-                    kwargs.update({k.literal: v for k, v in value.items if isinstance(k, Str) and k.literal})
+                    kwargs.update(
+                        {k.literal: v for k, v in value.items if isinstance(k, Str) and k.literal}
+                    )
                 else:
                     kwargs["**"] = value
             elif arg.keyword is not None:
@@ -713,13 +785,17 @@ class Interpreter:
         site = Site(frame.path, expr.line, expr.column, expr.text, frame.func)
         return self.call_value(func, args, kwargs, site, frame)
 
-    def call_value(self, func: Value, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame) -> Value:
+    def call_value(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    ) -> Value:
         results: list[Value] = []
         for option in alternatives(func):
             results.append(self._call_one(option, args, kwargs, site, frame))
         return choice(results)
 
-    def _call_one(self, func: Value, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame) -> Value:
+    def _call_one(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    ) -> Value:
         if isinstance(func, FuncRef):
             function = self.project.functions.get(func.qualname)
             if function is None:
@@ -748,24 +824,35 @@ class Interpreter:
         if function.qualname in frame.stack_funcs or frame.depth >= MAX_DEPTH:
             return Unknown("recursion or depth limit", any(is_param(a) for a in args))
         self.called.add(function.qualname)
-        key = (function.qualname, bound, tuple(args), tuple(sorted(kwargs.items())))
+        key: tuple[object, ...] | None = (
+            function.qualname,
+            bound,
+            tuple(args),
+            tuple(sorted(kwargs.items())),
+        )
         try:
-            cached = self._memo.get(key)
+            cached = self._memo.get(key) if key is not None else None
         except TypeError:
-            cached, key = None, ()
+            cached, key = None, None
         if cached is None:
             cached = self._run_call(function, bound, args, kwargs, frame)
-            if key:
+            if key is not None:
                 self._memo[key] = cached
         value, events = cached
         if record:
             frame.events.extend(
-                Event(e.kind, e.rule, (site, *e.stack), e.method, e.url, e.base, e.join) for e in events
+                Event(e.kind, e.rule, (site, *e.stack), e.method, e.url, e.base, e.join)
+                for e in events
             )
         return value
 
     def _run_call(
-        self, function: ir.Function, bound: Value | None, args: Sequence[Value], kwargs: dict[str, Value], caller: Frame
+        self,
+        function: ir.Function,
+        bound: Value | None,
+        args: Sequence[Value],
+        kwargs: dict[str, Value],
+        caller: Frame,
     ) -> tuple[Value, tuple[Event, ...]]:
         module = self.project.function_module[function.qualname]
         frame = self._new_frame(function, module, caller.stack_funcs, caller.depth + 1)
@@ -777,7 +864,12 @@ class Interpreter:
         return value, tuple(frame.events)
 
     def _bind_call_params(
-        self, function: ir.Function, bound: Value | None, args: list[Value], kwargs: dict[str, Value], frame: Frame
+        self,
+        function: ir.Function,
+        bound: Value | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        frame: Frame,
     ) -> None:
         params = list(function.params.items)
         if bound is not None and params:
@@ -787,7 +879,9 @@ class Interpreter:
         for param in params:
             frame.env[param.name] = self._param_value(param, args, kwargs, frame)
 
-    def _param_value(self, param: ir.Param, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+    def _param_value(
+        self, param: ir.Param, args: list[Value], kwargs: dict[str, Value], frame: Frame
+    ) -> Value:
         if param.kind == "star":
             rest = list(args)
             args.clear()
@@ -804,7 +898,9 @@ class Interpreter:
         if "**" in kwargs:
             return Unknown("from **kwargs", is_param(kwargs["**"]), label=param.name)
         if param.default is not None:
-            return self.eval(param.default, Frame(frame.module, frame.path, frame.func, {}, [], frame.depth))
+            return self.eval(
+                param.default, Frame(frame.module, frame.path, frame.func, {}, [], frame.depth)
+            )
         return Unknown("missing argument", label=param.name)
 
     def construct(
@@ -843,14 +939,17 @@ class Interpreter:
         if site is not None:
             self.called.add(init.qualname)
             frame.events.extend(
-                Event(e.kind, e.rule, (site, *e.stack), e.method, e.url, e.base, e.join) for e in init_frame.events
+                Event(e.kind, e.rule, (site, *e.stack), e.method, e.url, e.base, e.join)
+                for e in init_frame.events
             )
         assert init_frame.self_name is not None
         return init_frame.env.get(init_frame.self_name, self_value)
 
     def _annotated_init_param(self, param: ir.Param, frame: Frame) -> Value:
         if param.default is not None:
-            return self.eval(param.default, Frame(frame.module, frame.path, frame.func, {}, [], frame.depth))
+            return self.eval(
+                param.default, Frame(frame.module, frame.path, frame.func, {}, [], frame.depth)
+            )
         if param.annotation is not None:
             typed = self.value_for_annotation(param.annotation, frame)
             if typed is not None:
@@ -895,9 +994,13 @@ def _stringish(value: Value) -> bool:
 
 
 def _index(obj: Value, index: Value, label: str) -> Value:
-    if isinstance(obj, Seq) and isinstance(index, Num) and isinstance(index.value, int):
-        if -len(obj.items) <= index.value < len(obj.items):
-            return obj.items[index.value]
+    if (
+        isinstance(obj, Seq)
+        and isinstance(index, Num)
+        and isinstance(index.value, int)
+        and -len(obj.items) <= index.value < len(obj.items)
+    ):
+        return obj.items[index.value]
     if isinstance(obj, Dict) and isinstance(index, Str) and index.literal is not None:
         for key, value in obj.items:
             if isinstance(key, Str) and key.literal == index.literal:
@@ -912,7 +1015,11 @@ def _label(expr: ir.Expr) -> str:
         return expr.id
     if isinstance(expr, ir.Attr):
         return expr.name
-    if isinstance(expr, ir.Subscript) and isinstance(expr.index, ir.Const) and isinstance(expr.index.value, str):
+    if (
+        isinstance(expr, ir.Subscript)
+        and isinstance(expr.index, ir.Const)
+        and isinstance(expr.index.value, str)
+    ):
         return expr.index.value
     if isinstance(expr, ir.Call):
         return _label(expr.func)

@@ -44,7 +44,12 @@ _PARTIAL = ("functools.partial",)
 
 
 def call_external(
-    interp: Interpreter, func: Value, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    func: Value,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     """Model a call to something that is not a project function."""
     if isinstance(func, BoundExternal):
@@ -72,7 +77,12 @@ def argument(spec: ArgSpec | None, args: Sequence[Value], kwargs: dict[str, Valu
 
 
 def _external_call(
-    interp: Interpreter, qualname: str, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    qualname: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     rules = interp.rules
     client_rule = rules.constructor_rule(qualname)
@@ -80,7 +90,9 @@ def _external_call(
         return _new_client(interp, client_rule, args, kwargs, site, frame)
     call_rule = rules.callee_rule(qualname)
     if call_rule is not None:
-        return _http_call(interp, call_rule, qualname.split(".")[-1], args, kwargs, None, site, frame)
+        return _http_call(
+            interp, call_rule, qualname.split(".")[-1], args, kwargs, None, site, frame
+        )
     sdk = rules.sdk_for_client(qualname)
     if sdk is not None:
         return SdkClient(sdk.id)
@@ -102,11 +114,21 @@ def _stdlib_call(
     if qualname == "builtins.str" and args:
         return as_str(args[0])
     if qualname == "builtins.type" and args:
-        return choice([ClassRef(v.cls) if isinstance(v, Instance) else Unknown("type") for v in alternatives(args[0])])
+        return choice(
+            [
+                ClassRef(v.cls) if isinstance(v, Instance) else Unknown("type")
+                for v in alternatives(args[0])
+            ]
+        )
     if qualname == "builtins.super":
         self_value = frame.env.get(frame.self_name or "", NONE)
         return Super(frame.cls, self_value) if frame.cls else Unknown("super")
-    if qualname == "builtins.getattr" and len(args) >= 2 and isinstance(args[1], Str) and args[1].literal:
+    if (
+        qualname == "builtins.getattr"
+        and len(args) >= 2
+        and isinstance(args[1], Str)
+        and args[1].literal
+    ):
         return interp.get_attr(args[0], args[1].literal, frame)
     return Unknown(f"call to {qualname}", any(is_param(a) for a in args))
 
@@ -118,7 +140,12 @@ def _env_label(args: Sequence[Value]) -> str:
 
 
 def _new_client(
-    interp: Interpreter, rule: ClientRule, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    rule: ClientRule,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     base = argument(rule.base_url, args, kwargs) if rule.base_url else None
     scopes = argument(rule.requested_scopes, args, kwargs) if rule.requested_scopes else None
@@ -127,7 +154,9 @@ def _new_client(
     return Client(rule.id, base)
 
 
-def _record_requested(interp: Interpreter, rule_id: str, scopes: Value, site: Site, frame: Frame) -> None:
+def _record_requested(
+    interp: Interpreter, rule_id: str, scopes: Value, site: Site, frame: Frame
+) -> None:
     from analyzer.evaluate import Event
 
     interp.record(Event("requested", rule_id, (site,), NONE, scopes), frame)
@@ -137,7 +166,12 @@ def _record_requested(interp: Interpreter, rule_id: str, scopes: Value, site: Si
 
 
 def _bound_call(
-    interp: Interpreter, func: BoundExternal, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    func: BoundExternal,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     obj, name = func.obj, func.name
     if isinstance(obj, Client):
@@ -156,7 +190,13 @@ def _bound_call(
 
 
 def _client_method(
-    interp: Interpreter, client: Client, name: str, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    client: Client,
+    name: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     rules = interp.rules
     rule = rules.receiver_rule(client.rule, name)
@@ -195,8 +235,10 @@ def _http_call(
     url = argument(rule.url, args, kwargs)
     if url is None:
         return Unknown("request without URL")
-    if rule.url is not None and rule.url.strings_only and not all(
-        isinstance(v, (Str, Unknown)) for v in alternatives(url)
+    if (
+        rule.url is not None
+        and rule.url.strings_only
+        and not all(isinstance(v, (Str, Unknown)) for v in alternatives(url))
     ):
         return Unknown("response")
     method = _method_value(rule, callee_name, args, kwargs)
@@ -204,12 +246,20 @@ def _http_call(
     join = client_rule.join if client_rule is not None else "append"
     base = client.base if client is not None else None
     interp.record(Event("http", rule.id, (site,), method, url, base, join), frame)
-    if rule.callee and not rule.receiver and rule.data is not None and rule.url and not rule.url.strings_only:
+    if (
+        rule.callee
+        and not rule.receiver
+        and rule.data is not None
+        and rule.url
+        and not rule.url.strings_only
+    ):
         return External(f"{rule.id}:object")  # a request object (urllib Request), not a URL
     return Unknown("response")
 
 
-def _method_value(rule: CallRule, callee_name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+def _method_value(
+    rule: CallRule, callee_name: str, args: list[Value], kwargs: dict[str, Value]
+) -> Value:
     spec = rule.method
     assert spec is not None
     if spec.fixed:
@@ -233,7 +283,9 @@ def _sdk(interp: Interpreter, sdk_id: str) -> SdkRule:
     return next(s for s in interp.rules.sdks if s.id == sdk_id)
 
 
-def _sdk_resource_call(interp: Interpreter, resource: SdkResource, action: str, site: Site, frame: Frame) -> Value:
+def _sdk_resource_call(
+    interp: Interpreter, resource: SdkResource, action: str, site: Site, frame: Frame
+) -> Value:
     from analyzer.evaluate import Event
 
     sdk = _sdk(interp, resource.sdk)
@@ -246,7 +298,13 @@ def _sdk_resource_call(interp: Interpreter, resource: SdkResource, action: str, 
 
 
 def _sdk_client_call(
-    interp: Interpreter, client: SdkClient, name: str, args: list[Value], kwargs: dict[str, Value], site: Site, frame: Frame
+    interp: Interpreter,
+    client: SdkClient,
+    name: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    site: Site,
+    frame: Frame,
 ) -> Value:
     from analyzer.evaluate import Event
 

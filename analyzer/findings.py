@@ -74,7 +74,12 @@ def _alternatives(event: Event, hosts: Collection[str]) -> list[_Alt]:
     return out[:MAX_ALTERNATIVES]
 
 
-def collect(roots: Iterable[tuple[str, list[Event]]], catalogue: Catalogue, hosts: Collection[str], called: Collection[str]) -> _Collector:
+def collect(
+    roots: Iterable[tuple[str, list[Event]]],
+    catalogue: Catalogue,
+    hosts: Collection[str],
+    called: Collection[str],
+) -> _Collector:
     collector = _Collector(catalogue, hosts, called)
     for _root, events in roots:
         for event in events:
@@ -162,8 +167,17 @@ def build(collector: _Collector) -> tuple[list[Finding], list[Diagnostic]]:
         key = (_key(site), alt.method, endpoint.id)
         call = calls.get(key)
         if call is None:
-            call = _Call(site, alt.method, endpoint.id, endpoint.path, match.scopes, endpoint.confidence,
-                         tuple(endpoint.sources), alt.event.rule, alt.event.stack[index:])
+            call = _Call(
+                site,
+                alt.method,
+                endpoint.id,
+                endpoint.path,
+                match.scopes,
+                endpoint.confidence,
+                tuple(endpoint.sources),
+                alt.event.rule,
+                alt.event.stack[index:],
+            )
             calls[key] = call
         call.hosts.add(alt.info.host_kind)
         call.urls.add(alt.info.display)
@@ -181,7 +195,10 @@ def _finding(call: _Call) -> Finding | None:
         status = Status.PARTIAL
     reason = None
     if call.scopes is None:
-        status, reason = Status.UNRESOLVED, "FreshBooks does not document which scope this endpoint needs"
+        status, reason = (
+            Status.UNRESOLVED,
+            "FreshBooks does not document which scope this endpoint needs",
+        )
     elif status is Status.PARTIAL:
         reason = "the host could not be evaluated; the path matches a FreshBooks endpoint"
     return Finding(

@@ -7,10 +7,10 @@ Lines are 1-based; columns are 1-based (converted once where positions are read)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How much of a call the analyser could work out."""
 
     RESOLVED = "resolved"  # method, endpoint and scopes are known
@@ -18,7 +18,7 @@ class Status(str, Enum):
     UNRESOLVED = "unresolved"  # endpoint or scope unknown: reported, never guessed
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Severity of a diagnostic."""
 
     ERROR = "error"

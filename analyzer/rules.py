@@ -143,7 +143,9 @@ class _Reader:
             raise self.fail(parent, key, path, f"expected a mapping, got {_kind(value)}")
         return value
 
-    def keys(self, data: LineDict, path: str, allowed: Iterable[str], required: Iterable[str]) -> None:
+    def keys(
+        self, data: LineDict, path: str, allowed: Iterable[str], required: Iterable[str]
+    ) -> None:
         allowed_set = set(allowed)
         for key in data:
             if key not in allowed_set:
@@ -170,10 +172,13 @@ class _Reader:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string"}.get(
-        type(value).__mro__[-2] if type(value).__mro__[-2] in (dict, list) else type(value),
-        type(value).__name__,
-    )
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return "nothing" if value is None else type(value).__name__
 
 
 def _arg_spec(reader: _Reader, data: Any, parent: Any, key: str, path: str) -> ArgSpec:
@@ -217,8 +222,26 @@ def _method_spec(reader: _Reader, data: Any, parent: Any, path: str) -> MethodSp
     )
 
 
-_CLIENT_KEYS = ("id", "description", "constructors", "base-url", "join", "verbs-call", "requested-scopes")
-_CALL_KEYS = ("id", "description", "callee", "receiver", "methods", "method", "url", "data", "no-request")
+_CLIENT_KEYS = (
+    "id",
+    "description",
+    "constructors",
+    "base-url",
+    "join",
+    "verbs-call",
+    "requested-scopes",
+)
+_CALL_KEYS = (
+    "id",
+    "description",
+    "callee",
+    "receiver",
+    "methods",
+    "method",
+    "url",
+    "data",
+    "no-request",
+)
 
 
 def _client_rule(reader: _Reader, data: LineDict, path: str) -> ClientRule:
@@ -244,17 +267,23 @@ def _client_rule(reader: _Reader, data: LineDict, path: str) -> ClientRule:
     )
 
 
-def _call_rule(reader: _Reader, data: LineDict, path: str, clients: Mapping[str, ClientRule]) -> CallRule:
+def _call_rule(
+    reader: _Reader, data: LineDict, path: str, clients: Mapping[str, ClientRule]
+) -> CallRule:
     reader.keys(data, path, _CALL_KEYS, ("id", "description"))
     callee, receiver = reader.strings(data, "callee", path), reader.strings(data, "receiver", path)
     if bool(callee) == bool(receiver):
-        raise RuleError(f"{path}: give exactly one of 'callee' or 'receiver'", reader.display, data.line)
+        raise RuleError(
+            f"{path}: give exactly one of 'callee' or 'receiver'", reader.display, data.line
+        )
     for client_id in receiver:
         if client_id not in clients:
             raise reader.fail(data, "receiver", f"{path}.receiver", f"unknown client '{client_id}'")
     no_request = bool(data.get("no-request", False))
     if not no_request and ("method" not in data or "url" not in data):
-        raise RuleError(f"{path}: a request rule needs 'method' and 'url'", reader.display, data.line)
+        raise RuleError(
+            f"{path}: a request rule needs 'method' and 'url'", reader.display, data.line
+        )
 
     def optional_arg(key: str) -> ArgSpec | None:
         return _arg_spec(reader, data[key], data, key, f"{path}.{key}") if key in data else None
@@ -265,7 +294,9 @@ def _call_rule(reader: _Reader, data: LineDict, path: str, clients: Mapping[str,
         callee=callee,
         receiver=receiver,
         methods=reader.strings(data, "methods", path),
-        method=_method_spec(reader, data["method"], data, f"{path}.method") if "method" in data else None,
+        method=_method_spec(reader, data["method"], data, f"{path}.method")
+        if "method" in data
+        else None,
         url=optional_arg("url"),
         data=optional_arg("data"),
         no_request=no_request,
@@ -284,15 +315,27 @@ def _sdk_action(reader: _Reader, data: Any, parent: Any, key: str, path: str) ->
 
 
 def _sdk_rule(reader: _Reader, data: LineDict, path: str) -> SdkRule:
-    allowed = ("id", "description", "package", "client", "client_methods", "no_request",
-               "requested_scopes", "resources")
+    allowed = (
+        "id",
+        "description",
+        "package",
+        "client",
+        "client_methods",
+        "no_request",
+        "requested_scopes",
+        "resources",
+    )
     reader.keys(data, path, allowed, ("id", "package", "client", "resources"))
-    methods_data = reader.mapping(data.get("client_methods", LineDict()), data, "client_methods", path)
+    methods_data = reader.mapping(
+        data.get("client_methods", LineDict()), data, "client_methods", path
+    )
     client_methods = {
         name: _sdk_action(reader, spec, methods_data, name, f"{path}.client_methods.{name}")
         for name, spec in methods_data.items()
     }
-    scopes_data = reader.mapping(data.get("requested_scopes", LineDict()), data, "requested_scopes", path)
+    scopes_data = reader.mapping(
+        data.get("requested_scopes", LineDict()), data, "requested_scopes", path
+    )
     requested = {
         name: _arg_spec(reader, spec, scopes_data, name, f"{path}.requested_scopes.{name}")
         for name, spec in scopes_data.items()
@@ -318,7 +361,9 @@ def _sdk_resources(reader: _Reader, data: LineDict, path: str) -> dict[str, dict
         reader.keys(resource, where, ("id_kind", "actions", "note"), ("actions",))
         actions = reader.mapping(resource["actions"], resource, "actions", where)
         out[str(name)] = {
-            str(action): _sdk_action(reader, action_spec, actions, action, f"{where}.actions.{action}")
+            str(action): _sdk_action(
+                reader, action_spec, actions, action, f"{where}.actions.{action}"
+            )
             for action, action_spec in actions.items()
         }
     return out
@@ -333,14 +378,23 @@ def _examples(reader: _Reader, data: Any, parent: LineDict) -> list[RuleExample]
         example = reader.mapping(item, data, index, path)
         reader.keys(example, path, ("match", "no-match", "expect"), ())
         if ("match" in example) == ("no-match" in example):
-            raise RuleError(f"{path}: give exactly one of 'match' or 'no-match'", reader.display, example.line)
+            raise RuleError(
+                f"{path}: give exactly one of 'match' or 'no-match'", reader.display, example.line
+            )
         expect: tuple[tuple[str, str], ...] | None = None
         if "match" in example:
             pairs = example.get("expect")
-            if not isinstance(pairs, list) or not pairs or not all(
-                isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+            if (
+                not isinstance(pairs, list)
+                or not pairs
+                or not all(
+                    isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                    for p in pairs
+                )
             ):
-                raise reader.fail(example, "expect", f"{path}.expect", "expected a list of [METHOD, path] pairs")
+                raise reader.fail(
+                    example, "expect", f"{path}.expect", "expected a list of [METHOD, path] pairs"
+                )
             expect = tuple((m.upper(), p) for m, p in pairs)
         code = example.get("match", example.get("no-match"))
         if not isinstance(code, str):
@@ -374,7 +428,9 @@ def _read(path: Path, display: str) -> LineDict:
 def _check_schema(reader: _Reader, data: LineDict) -> None:
     reader.keys(data, "<file>", ("schema", "clients", "calls", "sdk", "examples"), ("schema",))
     if data["schema"] != 1:
-        raise reader.fail(data, "schema", "schema", f"unsupported schema {data['schema']!r} (supported: 1)")
+        raise reader.fail(
+            data, "schema", "schema", f"unsupported schema {data['schema']!r} (supported: 1)"
+        )
 
 
 def _list(reader: _Reader, data: LineDict, key: str) -> LineList:
@@ -405,7 +461,9 @@ def load_rules(directories: Iterable[Path] | None = None) -> RuleSet:
         _collect(reader, data, clients, pending, sdks, examples)
     calls = [_call_rule(reader, item, where, clients) for reader, where, item in pending]
     _check_unique(calls, clients)
-    return RuleSet(clients, tuple(calls), tuple(sdks), tuple(examples), tuple(str(f) for f in files))
+    return RuleSet(
+        clients, tuple(calls), tuple(sdks), tuple(examples), tuple(str(f) for f in files)
+    )
 
 
 def _collect(
@@ -421,7 +479,10 @@ def _collect(
         if rule.id in clients:
             raise reader.fail(item, "id", f"{where}.id", f"duplicate client id '{rule.id}'")
         clients[rule.id] = rule
-    pending.extend((reader, where, item) for where, item in _each_mapping(reader, _list(reader, data, "calls"), "calls"))
+    pending.extend(
+        (reader, where, item)
+        for where, item in _each_mapping(reader, _list(reader, data, "calls"), "calls")
+    )
     if "sdk" in data:
         sdks.append(_sdk_rule(reader, reader.mapping(data["sdk"], data, "sdk", "sdk"), "sdk"))
     if "examples" in data:

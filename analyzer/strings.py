@@ -80,7 +80,8 @@ def _urljoin_one(base: Value, ref: Value) -> Value:
     base_text, base_holes = to_text(base)
     ref_text, ref_holes = to_text(ref)
     shifted = "".join(
-        chr(ord(c) + len(base_holes)) if _BASE <= ord(c) < _BASE + len(ref_holes) else c for c in ref_text
+        chr(ord(c) + len(base_holes)) if _BASE <= ord(c) < _BASE + len(ref_holes) else c
+        for c in ref_text
     )
     return from_text(_urljoin(base_text, shifted), [*base_holes, *ref_holes])
 
@@ -102,7 +103,9 @@ def join(separator: Value, items: Value) -> Value:
     return choice(results)
 
 
-def format_template(template: Value, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None) -> Value:
+def format_template(
+    template: Value, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None
+) -> Value:
     """`template.format(*args, **kwargs)`; `star` is an opaque `**mapping` argument."""
     results = []
     for option in alternatives(template):
@@ -113,7 +116,9 @@ def format_template(template: Value, args: Sequence[Value], kwargs: Mapping[str,
     return choice(results)
 
 
-def _format_one(template: Str, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None) -> Value:
+def _format_one(
+    template: Str, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None
+) -> Value:
     pieces: list[Value] = []
     auto = 0
     for part in template.parts:
@@ -135,7 +140,9 @@ def _format_one(template: Str, args: Sequence[Value], kwargs: Mapping[str, Value
     return concat(pieces)
 
 
-def _field_value(key: str, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None) -> Value:
+def _field_value(
+    key: str, args: Sequence[Value], kwargs: Mapping[str, Value], star: Value | None
+) -> Value:
     if key.isdigit():
         index = int(key)
         return as_str(args[index], "value") if index < len(args) else Str((Hole("value"),))
@@ -145,7 +152,7 @@ def _field_value(key: str, args: Sequence[Value], kwargs: Mapping[str, Value], s
 
 
 def percent(template: Value, operand: Value) -> Value:
-    results = []
+    results: list[Value] = []
     for option in alternatives(template):
         literal = option.literal if isinstance(option, Str) else None
         if literal is None:
@@ -157,7 +164,11 @@ def percent(template: Value, operand: Value) -> Value:
 
 def _percent_one(template: str, operand: Value) -> Value:
     positional = list(operand.items) if isinstance(operand, Seq) else [operand]
-    mapping = {k.literal: v for k, v in operand.items if isinstance(k, Str)} if isinstance(operand, Dict) else {}
+    mapping = (
+        {k.literal: v for k, v in operand.items if isinstance(k, Str)}
+        if isinstance(operand, Dict)
+        else {}
+    )
     pieces: list[Value] = []
     position, cursor = 0, 0
     for match in _PERCENT.finditer(template):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -17,7 +18,9 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from analyzer import ir
 
 
-def summarize(module: cst.Module, module_name: str, path: str, is_package: bool) -> ir.ModuleSummary:
+def summarize(
+    module: cst.Module, module_name: str, path: str, is_package: bool
+) -> ir.ModuleSummary:
     """Summarise a parsed module. `module_name` is its dotted name within the scanned tree."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
@@ -122,9 +125,7 @@ class _Converter:
             out.extend(self.statement(statement, scope, class_qualname))
         return tuple(out)
 
-    def statement(
-        self, node: cst.CSTNode, scope: str, class_qualname: str | None
-    ) -> list[ir.Stmt]:
+    def statement(self, node: cst.CSTNode, scope: str, class_qualname: str | None) -> list[ir.Stmt]:
         if isinstance(node, cst.SimpleStatementLine):
             result: list[ir.Stmt] = []
             for small in node.body:
@@ -191,8 +192,8 @@ class _Converter:
         if isinstance(node, cst.Expr):
             return [ir.ExprStmt(self.expr(node.value))]
         if isinstance(node, cst.Return):
-            value = self.expr(node.value) if node.value is not None else None
-            return [ir.Return(value)]
+            returned = self.expr(node.value) if node.value is not None else None
+            return [ir.Return(returned)]
         if isinstance(node, cst.Import):
             return [self.import_(node)]
         if isinstance(node, cst.ImportFrom):
@@ -282,7 +283,9 @@ class _Converter:
                 body.extend(self.statement(statement, qualname, None))
         line, _ = self._pos(node.name)
         bases = tuple(self.expr(arg.value) for arg in node.bases)
-        self.classes.append(ir.Class(qualname, node.name.value, bases, tuple(body), tuple(methods), line))
+        self.classes.append(
+            ir.Class(qualname, node.name.value, bases, tuple(body), tuple(methods), line)
+        )
         return qualname
 
     # ------------------------------------------------------------ targets
@@ -309,7 +312,7 @@ class _Converter:
         while stack:
             current = stack.pop()
             if isinstance(current, (cst.Call, cst.Lambda, cst.BaseComp)) and current is not node:
-                calls.append(self.expr(current))  # type: ignore[arg-type]
+                calls.append(self.expr(current))
                 continue
             stack.extend(reversed(current.children))
         return ir.Opaque(tuple(calls))
@@ -415,12 +418,13 @@ def _number(node: cst.Integer | cst.Float) -> ir.Expr:
         return ir.Const(None)
 
 
-_EXPR_HANDLERS: dict[type[cst.CSTNode], object] = {}
+_Handler = Callable[[_Converter, Any], ir.Expr]
+_EXPR_HANDLERS: dict[type[cst.CSTNode], _Handler] = {}
 
 
 def _register() -> None:
     conv = _Converter
-    table: dict[type[cst.CSTNode], object] = {
+    table: dict[type[cst.CSTNode], _Handler] = {
         cst.SimpleString: conv._string,
         cst.ConcatenatedString: conv._string,
         cst.FormattedString: conv._string,

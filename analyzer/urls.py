@@ -36,11 +36,15 @@ def analyse(url: Value, base: Value | None, join: str, hosts: Collection[str]) -
         return UrlInfo(NO_HOST, None, False, strings.describe(url))
     if not isinstance(base, Str):
         path = _path_only(url) if text.startswith("/") else None
-        return UrlInfo(UNKNOWN, path, is_param(base) or is_param(url), "{base_url}" + strings.describe(url))
+        return UrlInfo(
+            UNKNOWN, path, is_param(base) or is_param(url), "{base_url}" + strings.describe(url)
+        )
     combined = strings.urljoin(base, url) if join == "urljoin" else _append(base, url)
     if isinstance(combined, Str):
-        return _absolute(combined, hosts) if _has_scheme(strings.to_text(combined)[0]) else _leading_hole(
-            combined, strings.to_text(combined)[1]
+        return (
+            _absolute(combined, hosts)
+            if _has_scheme(strings.to_text(combined)[0])
+            else _leading_hole(combined, strings.to_text(combined)[1])
         )
     return UrlInfo(UNKNOWN, None, is_param(combined), "<unknown>")
 

@@ -89,7 +89,9 @@ def parse_yaml(text: str) -> Any:
         node: Node | None = loader.get_single_node()
         return None if node is None else loader.construct_document(node)
     except ConstructorError as error:
-        raise YamlError(f"unsupported YAML tag or value: {error.problem}", _line_of(error)) from None
+        raise YamlError(
+            f"unsupported YAML tag or value: {error.problem}", _line_of(error)
+        ) from None
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(f"invalid YAML: {problem}", _line_of(error)) from None
