@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from analyzer.catalogue import Catalogue
+from analyzer.catalogue import Catalogue, MatchResult
 from analyzer.evaluate import Event, Site
 from analyzer.models import Diagnostic, Finding, Level, RequestedScopes, Status, TraceStep
 from analyzer.strings import describe
@@ -86,18 +86,36 @@ def collect(
             if event.kind == "requested":
                 _requested(collector, event)
                 continue
-            for alt in _alternatives(event, hosts):
-                _observe(collector, alt)
+            _observe_event(collector, _alternatives(event, hosts))
     return collector
 
 
-def _observe(collector: _Collector, alt: _Alt) -> None:
+def _observe_event(collector: _Collector, alts: list[_Alt]) -> None:
+    """Record matched alternatives; unmatched ones only when no alternative matched.
+
+    Method and URL alternatives are combined without knowing which branch each came from
+    (`PUT` + item URL, `POST` + collection URL): when some combination matches the catalogue,
+    the combinations that match nothing are taken to be infeasible pairings.
+    """
+    unmatched: list[tuple[_Alt, MatchResult | None]] = []
+    for alt in alts:
+        matched, match = _observe(collector, alt)
+        if not matched and match is not False:
+            unmatched.append((alt, match if isinstance(match, MatchResult) else None))
+    if len(unmatched) < len([a for a in alts if a.info.host_kind not in (NO_HOST, CLASSIC, FOREIGN)]):
+        return
+    for alt, match in unmatched:
+        _record_unresolved(collector, alt, match)
+
+
+def _observe(collector: _Collector, alt: _Alt) -> tuple[bool, MatchResult | None | bool]:
+    """(matched, match result); `False` as the result means "not a FreshBooks call at all"."""
     info, stack = alt.info, alt.event.stack
     if info.host_kind == NO_HOST:
-        return
+        return False, False
     if info.host_kind == CLASSIC:
         collector.classic.setdefault(_key(stack[-1]), stack[-1])
-        return
+        return False, False
     match = None
     if alt.method and info.path:
         match = collector.catalogue.match(alt.method, info.path)
@@ -105,9 +123,14 @@ def _observe(collector: _Collector, alt: _Alt) -> None:
         suffix_key = (stack[0].func, tuple(_key(s) for s in stack))
         collector.fixed.setdefault(suffix_key, set()).add((alt.method or "", match.endpoint.id))
         collector.pending.append(alt)
-        return
+        return True, match
     if info.host_kind == FOREIGN:
-        return
+        return False, False
+    return False, match
+
+
+def _record_unresolved(collector: _Collector, alt: _Alt, match: MatchResult | None) -> None:
+    info, stack = alt.info, alt.event.stack
     depends = info.param or alt.method_param
     if depends and stack[0].func in collector.called:
         return

@@ -78,9 +78,11 @@ def _absolute(url: Str, hosts: Collection[str]) -> UrlInfo:
     display = strings.describe(url)
     param = is_param(url)
     if any(_is_hole(c) for c in host):
-        suffix = host.lstrip("".join(c for c in host if _is_hole(c)))
+        suffix = host[max(i for i, c in enumerate(host) if _is_hole(c)) + 1 :]
         if suffix.endswith(".freshbooks.com") and "xml-in" in path:
             return UrlInfo(CLASSIC, None, param, display)
+        if "." in suffix.strip(".") and not any(h.endswith(suffix) for h in hosts):
+            return UrlInfo(FOREIGN, _path_only(path_value), param, display)  # {tenant}.example.org
         return UrlInfo(UNKNOWN, _path_only(path_value), param, display)
     if host.endswith(".freshbooks.com") and "/api/2.1/xml-in" in "/" + path:
         return UrlInfo(CLASSIC, None, param, display)
