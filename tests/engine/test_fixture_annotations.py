@@ -15,7 +15,7 @@ import pytest
 
 from analyzer.api import analyze
 from analyzer.catalogue import load_catalogue
-from analyzer.models import Report, Status
+from analyzer.models import Finding, Report, Status
 from tests.annotations import Expected, read_expectations
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -81,7 +81,7 @@ def _compare(rel: str, expected: dict[int, Expected], report: Report) -> list[st
     return problems
 
 
-def _compare_line(rel: str, line: int, exp: Expected, here: list) -> list[str]:  # type: ignore[type-arg]
+def _compare_line(rel: str, line: int, exp: Expected, here: list[Finding]) -> list[str]:
     problems: list[str] = []
     got_scopes = {s for f in here for s in f.scopes}
     if all(call[2] is not None for call in exp.calls) and got_scopes != exp.scopes:
