@@ -320,7 +320,7 @@ class _Converter:
     def _string(self, node: cst.BaseString) -> ir.Expr:
         if isinstance(node, cst.SimpleString):
             value = node.evaluated_value
-            return ir.Const(value if isinstance(value, str) else None)
+            return ir.Const(value) if isinstance(value, str) else ir.Opaque()  # bytes: not a URL
         if isinstance(node, cst.ConcatenatedString):
             return ir.FString((self._string(node.left), self._string(node.right)))
         if isinstance(node, cst.FormattedString):
