@@ -140,6 +140,9 @@ class Interpreter:
         self._partial_envs: dict[str, dict[str, Value]] = {}
         self._memo: dict[tuple[object, ...], tuple[Value, tuple[Event, ...]]] = {}
         self._attr_guard: set[tuple[str, str]] = set()
+        self._mro_cache: dict[str, list[ir.Class]] = {}
+        self._bases_cache: dict[str, list[Value]] = {}
+        self._class_env_cache: dict[str, dict[str, Value]] = {}
         self.steps = 0
         self.exhausted: set[str] = set()
 
@@ -156,9 +159,9 @@ class Interpreter:
         function = self.project.functions[qualname]
         module = self.project.function_module[qualname]
         frame = self._new_frame(function, module, [], depth=0)
-        self._bind_root_params(function, frame)
         self.steps = 0
         try:
+            self._bind_root_params(function, frame)
             self.exec_block(function.body, frame)
         except BudgetExceeded:
             self.exhausted.add(qualname)
@@ -663,6 +666,12 @@ class Interpreter:
         return values
 
     def _mro(self, class_qualname: str) -> list[ir.Class]:
+        cached = self._mro_cache.get(class_qualname)
+        if cached is None:
+            cached = self._mro_cache[class_qualname] = self._compute_mro(class_qualname)
+        return cached
+
+    def _compute_mro(self, class_qualname: str) -> list[ir.Class]:
         order: list[ir.Class] = []
         pending = [class_qualname]
         seen: set[str] = set()
@@ -684,6 +693,12 @@ class Interpreter:
         return names
 
     def _bases(self, klass: ir.Class) -> list[Value]:
+        cached = self._bases_cache.get(klass.qualname)
+        if cached is None:
+            cached = self._bases_cache[klass.qualname] = self._compute_bases(klass)
+        return cached
+
+    def _compute_bases(self, klass: ir.Class) -> list[Value]:
         module = self.project.function_module[klass.qualname]
         frame = Frame(module, self.project.modules[module].path, f"{module}.<module>", {}, [], 0)
         return [self.eval(base, frame) for base in klass.bases]
@@ -737,6 +752,13 @@ class Interpreter:
         return FuncRef(qualname, self_value)
 
     def _class_env(self, klass: ir.Class) -> dict[str, Value]:
+        cached = self._class_env_cache.get(klass.qualname)
+        if cached is None:
+            self._class_env_cache[klass.qualname] = {}  # a class body that refers to itself
+            cached = self._class_env_cache[klass.qualname] = self._compute_class_env(klass)
+        return cached
+
+    def _compute_class_env(self, klass: ir.Class) -> dict[str, Value]:
         module = self.project.function_module[klass.qualname]
         frame = Frame(module, self.project.modules[module].path, f"{module}.<module>", {}, [], 0)
         frame.env = {}
