@@ -9,7 +9,7 @@ request. `analyzer.findings` decides, from all roots, where each call is reporte
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -26,6 +26,7 @@ from analyzer.values import (
     External,
     FuncRef,
     Instance,
+    LazyRef,
     ModuleRef,
     Num,
     Partial,
@@ -141,19 +142,39 @@ class Interpreter:
         self._memo: dict[tuple[object, ...], tuple[Value, tuple[Event, ...]]] = {}
         self._attr_guard: set[tuple[str, str]] = set()
         self._mro_cache: dict[str, list[ir.Class]] = {}
+        self._lazy_guard: set[tuple[str, str]] = set()
         self._bases_cache: dict[str, list[Value]] = {}
         self._class_env_cache: dict[str, dict[str, Value]] = {}
         self.steps = 0
         self.exhausted: set[str] = set()
 
     # ------------------------------------------------------------ roots
-    def roots(self) -> Iterator[tuple[str, list[Event]]]:
-        """Yield (root name, events) for every module body and every function."""
-        for name in sorted(self.project.modules):
-            self.module_env(name)
-            yield f"{name}.<module>", self.module_events.get(name, [])
-        for qualname in sorted(self.project.functions):
-            yield qualname, self.run_function_root(qualname)
+    def roots(self, modules: Iterable[str] | None = None) -> list[tuple[str, list[Event]]]:
+        """(root name, events) for the bodies and functions of `modules` (default: all).
+
+        Functions that the events pass through but that are not roots yet (they live in
+        modules summarised lazily) are analysed as roots too, so call sites can be attributed
+        to the innermost frame that fixes their endpoint.
+        """
+        names = sorted(self.project.modules if modules is None else modules)
+        results: list[tuple[str, list[Event]]] = []
+        done: set[str] = set()
+        for name in names:
+            if name in self.project.modules:
+                self.module_env(name)
+                results.append((f"{name}.<module>", self.module_events.get(name, [])))
+        wanted = sorted(q for q, m in self.project.function_module.items() if m in set(names))
+        while wanted:
+            for qualname in wanted:
+                if qualname in self.project.functions and qualname not in done:
+                    done.add(qualname)
+                    results.append((qualname, self.run_function_root(qualname)))
+            wanted = sorted(
+                {s.func for _, events in results for e in events for s in e.stack[1:]}
+                - done
+                - {f"{m}.<module>" for m in self.project.modules}
+            )
+        return results
 
     def run_function_root(self, qualname: str) -> list[Event]:
         function = self.project.functions[qualname]
@@ -281,8 +302,12 @@ class Interpreter:
         return frame.env
 
     def module_attr(self, module: str, name: str) -> Value:
-        submodule = self.project.find_module(f"{module}.{name}")
-        env = self.module_env(module) if module in self.project.modules else {}
+        loaded = self.project.find_module(module)
+        env = self.module_env(loaded) if loaded is not None else {}
+        if name in env:
+            value = env[name]
+            return self._resolve_lazy(value) if isinstance(value, LazyRef) else value
+        submodule = self.project.knows_module(f"{module}.{name}")
         if name in env:
             return env[name]
         if submodule is not None:
@@ -412,20 +437,21 @@ class Interpreter:
         if not stmt.is_from:
             for full, local in stmt.names:
                 bound = full if local != full.split(".")[0] else full.split(".")[0]
-                frame.env[local] = self._module_value(bound)
+                frame.env[local] = self._module_value(bound, frame.module)
             return
+        module = self.project.resolve_import(stmt.module, frame.module) or stmt.module
         for name, local in stmt.names:
             if name == "*":
-                target = self.project.find_module(stmt.module)
+                target = self.project.find_module(module)
                 if target is not None:
                     frame.env.update(
                         {k: v for k, v in self.module_env(target).items() if not k.startswith("_")}
                     )
                 continue
-            frame.env[local] = self._from_import(stmt.module, name)
+            frame.env[local] = self._from_import(module, name)
 
-    def _module_value(self, dotted: str) -> Value:
-        project_module = self.project.find_module(dotted)
+    def _module_value(self, dotted: str, importer: str = "") -> Value:
+        project_module = self.project.resolve_import(dotted, importer)
         if project_module is not None:
             return ModuleRef(project_module, external=False)
         if self.project.is_project_package_prefix(dotted):
@@ -433,10 +459,12 @@ class Interpreter:
         return ModuleRef(dotted, external=True)
 
     def _from_import(self, module: str, name: str) -> Value:
-        project_module = self.project.find_module(module)
+        project_module = self.project.knows_module(module)
         if project_module is not None:
-            return self.module_attr(project_module, name)
-        submodule = self.project.find_module(f"{module}.{name}")
+            if project_module in self.project.modules:
+                return self.module_attr(project_module, name)
+            return LazyRef(project_module, name)
+        submodule = self.project.knows_module(f"{module}.{name}")
         if submodule is not None:
             return ModuleRef(submodule, external=False)
         if self.project.is_project_package_prefix(module):
@@ -572,13 +600,30 @@ class Interpreter:
 
     def _lookup(self, name: str, frame: Frame) -> Value:
         if name in frame.env:
-            return frame.env[name]
-        env = self.module_env(frame.module)
-        if name in env:
-            return env[name]
-        if name in BUILTINS:
-            return External(f"builtins.{name}")
-        return Unknown(f"name {name}", label=name)
+            value = frame.env[name]
+        else:
+            env = self.module_env(frame.module)
+            if name not in env:
+                return (
+                    External(f"builtins.{name}")
+                    if name in BUILTINS
+                    else Unknown(f"name {name}", label=name)
+                )
+            value = env[name]
+        if isinstance(value, LazyRef):
+            value = self._resolve_lazy(value)
+        return value
+
+    def _resolve_lazy(self, ref: LazyRef) -> Value:
+        """Summarise the imported module on first use of one of its names."""
+        key = (ref.module, ref.name)
+        if key in self._lazy_guard:
+            return Unknown(f"import cycle at {ref.module}.{ref.name}", label=ref.name)
+        self._lazy_guard.add(key)
+        try:
+            return self.module_attr(ref.module, ref.name)
+        finally:
+            self._lazy_guard.discard(key)
 
     # ------------------------------------------------------------ attributes
     def get_attr(self, obj: Value, name: str, frame: Frame) -> Value:

@@ -96,6 +96,13 @@ class RuleSet:
     examples: tuple[RuleExample, ...]
     files: tuple[str, ...]
 
+    def library_tops(self) -> frozenset[str]:
+        """Top-level package names of every library the rules describe."""
+        names = {q.split(".")[0] for rule in self.clients.values() for q in rule.constructors}
+        names |= {q.split(".")[0] for rule in self.calls for q in rule.callee}
+        names |= {sdk.package.split(".")[0] for sdk in self.sdks}
+        return frozenset(names)
+
     def constructor_rule(self, qualname: str) -> ClientRule | None:
         for rule in self.clients.values():
             if qualname in rule.constructors:

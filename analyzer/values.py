@@ -143,6 +143,14 @@ class BoundExternal:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class LazyRef:
+    """`from module import name` where `module` has not been summarised yet."""
+
+    module: str
+    name: str
+
+
 Value = (
     Str
     | Num
@@ -161,6 +169,7 @@ Value = (
     | Partial
     | Super
     | BoundExternal
+    | LazyRef
 )
 
 NONE = Num(None)
