@@ -1,8 +1,14 @@
-"""The `fbscopes` command line: parse options, call the library, choose an exit code.
+"""The `fbscopes` command line: parse options, call `analyzer.commands`, choose an exit code.
 
-Exit codes: 0 ran (no policy failure), 1 policy failure (`check`, `--fail-on`), 2 usage,
-config, rules or catalogue error (with `file:line`), 3 internal error (one line; `-v` shows
-the traceback). Reports go to stdout (or `--output`); everything else goes to stderr.
+Exit codes:
+
+* 0: ran, and no policy failure;
+* 1: policy failure (`check`: missing scope, stale manifest, bad suppression, or a selected
+  `--fail-on` condition; `scan` / `diff`: a selected `--fail-on` condition);
+* 2: usage, config, manifest, rules, catalogue or git error (with `file:line` when there is one);
+* 3: internal error (one line; `-v` shows the traceback).
+
+Reports go to stdout (or `--output`); everything else goes to stderr.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 app = typer.Typer(
     name="fbscopes",
     help="Find every FreshBooks API call in a Python codebase and the OAuth scopes it needs.",
+    epilog="Exit codes: 0 clean, 1 policy failure, 2 usage or config error, 3 internal error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,29 +39,84 @@ app = typer.Typer(
 T = TypeVar("T")
 
 PathsArg = Annotated[
-    list[Path] | None, typer.Argument(help="Files or directories to scan (default: .).", show_default=False)
+    list[Path] | None,
+    typer.Argument(help="Files or directories to scan (default: .).", show_default=False),
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="text, json, sarif, markdown, github or gitlab (repeatable with --output).",
-                 show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format on stdout: text, json, sarif, markdown, github or gitlab "
+        "(default: the config's format, else text).",
+        show_default=False,
+    ),
 ]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+OutputOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="[FORMAT:]FILE",
+        help="Write the report to FILE instead of stdout; FORMAT:FILE writes that format "
+        "too (repeatable, e.g. -o sarif:fbscopes.sarif -o json:out.json).",
+        show_default=False,
+    ),
+]
 CatalogueOpt = Annotated[
-    str | None, typer.Option("--catalogue", help="Catalogue version (2023-09, freshbooks@2026-09) or a YAML file.")
+    str | None,
+    typer.Option(help="Catalogue version (2023-09, freshbooks@2026-09) or a YAML file."),
 ]
-RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra directory of detection rules.")]
-ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip.")]
-IncludeOpt = Annotated[list[str] | None, typer.Option("--include", help="Only scan files matching these patterns.")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (pyproject.toml or fbscopes.toml).")]
-MaxSizeOpt = Annotated[str | None, typer.Option("--max-file-size", help="Skip larger files (e.g. 2MB).")]
-HostOpt = Annotated[list[str] | None, typer.Option("--extra-host", help="Another API host to treat as FreshBooks.")]
-FollowOpt = Annotated[bool, typer.Option("--follow-symlinks", help="Follow symlinks inside the scan root.")]
-FailOnOpt = Annotated[
-    list[str] | None, typer.Option("--fail-on", help="Exit 1 on: unresolved, parse-error (scan); missing, excess, stale (check).")
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra directory of detection rules.")
 ]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the report.")]
+ExcludeOpt = Annotated[
+    list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip.")
+]
+IncludeOpt = Annotated[
+    list[str] | None, typer.Option("--include", help="Only scan files matching these patterns.")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Config file (pyproject.toml or fbscopes.toml).")
+]
+MaxSizeOpt = Annotated[
+    str | None, typer.Option("--max-file-size", help="Skip larger files (e.g. 2MB).")
+]
+HostOpt = Annotated[
+    list[str] | None,
+    typer.Option("--extra-host", help="Another API host to treat as FreshBooks (staging)."),
+]
+FollowOpt = Annotated[
+    bool, typer.Option("--follow-symlinks", help="Follow symlinks inside the scan root.")
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the report (no messages on stderr).")
+]
+GrantedOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--granted",
+        metavar="SCOPE[,SCOPE...]",
+        help="The app's granted scopes (repeatable); overrides the config and the manifest.",
+        show_default=False,
+    ),
+]
+ManifestOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--manifest",
+        help="Scope manifest file (default: the config's manifest, else "
+        "freshbooks-scopes.yaml beside the config file or in the scan root).",
+        show_default=False,
+    ),
+]
+
+
+def _fail_on(help_text: str) -> object:
+    return typer.Option("--fail-on", metavar="CONDITION[,...]", help=help_text, show_default=False)
 
 
 def _version(value: bool) -> None:
@@ -66,7 +128,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """fbscopes: offline OAuth scope analysis for FreshBooks API clients."""
@@ -93,6 +158,10 @@ def guarded(verbose: bool, action: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
+def _run(verbose: bool, action: Callable[[], int]) -> None:
+    raise typer.Exit(guarded(verbose, action))
+
+
 @app.command()
 def scan(
     paths: PathsArg = None,
@@ -106,20 +175,104 @@ def scan(
     max_file_size: MaxSizeOpt = None,
     extra_host: HostOpt = None,
     follow_symlinks: FollowOpt = False,
-    fail_on: FailOnOpt = None,
+    fail_on: Annotated[list[str] | None, _fail_on("Exit 1 on: unresolved, parse-error.")] = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Scan code and report every FreshBooks call with the OAuth scopes it needs."""
-    from analyzer.commands import scan_command
+    """Report every FreshBooks call with the OAuth scopes it needs."""
+    from analyzer import commands
 
-    options = dict(
-        paths=paths, format=format, output=output, catalogue=catalogue, rules=rules, exclude=exclude,
-        include=include, config=config, max_file_size=max_file_size, extra_host=extra_host,
-        follow_symlinks=follow_symlinks, fail_on=fail_on, quiet=quiet,
-    )
-    code = guarded(verbose, lambda: scan_command(**options))  # type: ignore[arg-type]
-    raise typer.Exit(code)
+    opts = commands.Options.from_flags(locals())
+    _run(verbose, lambda: commands.scan_command(opts))
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    granted: GrantedOpt = None,
+    manifest: ManifestOpt = None,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    catalogue: CatalogueOpt = None,
+    rules: RulesOpt = None,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    extra_host: HostOpt = None,
+    follow_symlinks: FollowOpt = False,
+    fail_on: Annotated[
+        list[str] | None,
+        _fail_on(
+            "Also exit 1 on: excess (granted but unused scopes), unresolved, parse-error. "
+            "Missing scopes, a stale manifest and bad suppressions always fail."
+        ),
+    ] = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check required scopes against the granted ones and the scope manifest (exit 1 if not)."""
+    from analyzer import commands
+
+    opts = commands.Options.from_flags(locals())
+    _run(verbose, lambda: commands.check_command(opts, granted or [], manifest))
+
+
+@app.command()
+def lock(
+    paths: PathsArg = None,
+    manifest: ManifestOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the manifest instead of writing it.")
+    ] = False,
+    catalogue: CatalogueOpt = None,
+    rules: RulesOpt = None,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    extra_host: HostOpt = None,
+    follow_symlinks: FollowOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the scope manifest (freshbooks-scopes.yaml): scopes, endpoints, call sites."""
+    from analyzer import commands
+
+    opts = commands.Options.from_flags(locals())
+    _run(verbose, lambda: commands.lock_command(opts, manifest, dry_run))
+
+
+@app.command()
+def diff(
+    paths: PathsArg = None,
+    base: Annotated[
+        str,
+        typer.Option(
+            "--base", metavar="REF", help="Git ref to compare with (branch, tag or commit)."
+        ),
+    ] = "HEAD",
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    catalogue: CatalogueOpt = None,
+    rules: RulesOpt = None,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    extra_host: HostOpt = None,
+    follow_symlinks: FollowOpt = False,
+    fail_on: Annotated[
+        list[str] | None, _fail_on("Exit 1 on: added (the change adds a scope).")
+    ] = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Compare the scopes and calls at a git ref with the working tree."""
+    from analyzer import commands
+
+    opts = commands.Options.from_flags(locals())
+    _run(verbose, lambda: commands.diff_command(opts, base))
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Copy paid shop orders into FreshBooks invoices."""
