@@ -43,6 +43,7 @@ class Settings:
     jobs: int | None = None  # None: one per core
     cache_dir: Path | None = None  # None: the default cache directory
     use_cache: bool = True
+    source_roots: tuple[str, ...] = ("src",)  # directories on the import path (relative to root)
     progress: Progress | None = field(default=None, hash=False, compare=False)
 
 
@@ -142,11 +143,12 @@ def _evaluate(
         for r in results
         if r.summary is None and r.digest
     }
-    project = Project.build(eager, lazy, rules.library_tops())
+    roots = tuple(r.strip("/").replace("/", ".") for r in settings.source_roots if r.strip("/"))
+    project = Project.build(eager, lazy, roots, rules.library_tops())
     interpreter = Interpreter(project, rules)
-    roots = interpreter.roots({s.module for s in eager})
+    entry_points = interpreter.roots({s.module for s in eager})
     hosts = catalogue.hosts | frozenset(settings.extra_hosts)
-    collector = collect(roots, catalogue, hosts, interpreter.called)
+    collector = collect(entry_points, catalogue, hosts, interpreter.called)
     findings, notes = build(collector)
     diagnostics.extend(notes)
     diagnostics.extend(_budget_notes(interpreter, project))

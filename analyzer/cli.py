@@ -89,6 +89,20 @@ HostOpt = Annotated[
 FollowOpt = Annotated[
     bool, typer.Option("--follow-symlinks", help="Follow symlinks inside the scan root.")
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for parsing (default: one per core)."
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Cache directory (default: FBSCOPES_CACHE_DIR, else ~/.cache/fbscopes).",
+    ),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
 ]
@@ -175,6 +189,9 @@ def scan(
     max_file_size: MaxSizeOpt = None,
     extra_host: HostOpt = None,
     follow_symlinks: FollowOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     fail_on: Annotated[list[str] | None, _fail_on("Exit 1 on: unresolved, parse-error.")] = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
@@ -201,6 +218,9 @@ def check(
     max_file_size: MaxSizeOpt = None,
     extra_host: HostOpt = None,
     follow_symlinks: FollowOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     fail_on: Annotated[
         list[str] | None,
         _fail_on(
@@ -233,6 +253,9 @@ def lock(
     max_file_size: MaxSizeOpt = None,
     extra_host: HostOpt = None,
     follow_symlinks: FollowOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -262,6 +285,9 @@ def diff(
     max_file_size: MaxSizeOpt = None,
     extra_host: HostOpt = None,
     follow_symlinks: FollowOpt = False,
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     fail_on: Annotated[
         list[str] | None, _fail_on("Exit 1 on: added (the change adds a scope).")
     ] = None,

@@ -56,6 +56,7 @@ from analyzer.policy.outputs import (
     wants,
     write_outputs,
 )
+from analyzer.progress import progress_reporter
 from analyzer.report import FORMAT_NAMES, get_formatter, write_step_summary
 from analyzer.report.base import DECODE_KINDS, unresolved_calls
 from analyzer.rules import RuleSet, load_rules
@@ -81,6 +82,9 @@ class Options:
     follow_symlinks: bool = False
     fail_on: Sequence[str] = ()
     quiet: bool = False
+    jobs: int | None = None
+    no_cache: bool = False
+    cache_dir: Path | None = None
 
     @classmethod
     def from_flags(cls, flags: Mapping[str, Any]) -> Options:
@@ -123,6 +127,10 @@ def prepare(opts: Options, fail_on_choices: Sequence[str]) -> Context:
         extra_hosts=config.extra_hosts,
         max_file_size=config.max_file_size or DEFAULT_MAX_BYTES,
         follow_symlinks=config.follow_symlinks,
+        jobs=opts.jobs or config.jobs,
+        cache_dir=opts.cache_dir or (Path(config.cache_dir) if config.cache_dir else None),
+        use_cache=not opts.no_cache,
+        progress=progress_reporter(opts.quiet),
     )
     catalogue = load_catalogue(settings.catalogue)
     return Context(config, targets, settings, catalogue, load_rules(settings.rules_dirs))
@@ -281,7 +289,9 @@ def diff_command(opts: Options, base_ref: str) -> int:
     head = run_scan(ctx)
     with checkout_base(top, commit, rels) as tree:
         present = [tree.root / r for r in rels if r in tree.present]
-        base = run_scan(ctx, present, tree.root / rel_root) if present else empty_report(ctx)
+        # The base tree lives in a fresh temporary directory: caching it would only pile up.
+        base_ctx = replace(ctx, settings=replace(ctx.settings, use_cache=False))
+        base = run_scan(base_ctx, present, tree.root / rel_root) if present else empty_report(ctx)
     diff = compare_reports(base, head, base_ref, commit, ctx.config.fail_on)
     write_outputs(targets, lambda fmt: renderers.DIFF_RENDERERS[fmt](diff))
     if wants(targets, "github"):

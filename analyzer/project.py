@@ -17,8 +17,8 @@ class Project:
     classes: dict[str, ir.Class] = field(default_factory=dict)
     function_module: dict[str, str] = field(default_factory=dict)
     lazy: dict[str, Callable[[], ir.ModuleSummary | None]] = field(default_factory=dict)
-    external_tops: frozenset[str] = frozenset()
-    _suffix_cache: dict[str, str | None] = field(default_factory=dict)
+    source_roots: tuple[str, ...] = ("src",)
+    libraries: frozenset[str] = frozenset()
     _prefixes: set[str] = field(default_factory=set)
 
     @classmethod
@@ -26,16 +26,17 @@ class Project:
         cls,
         summaries: Iterable[ir.ModuleSummary],
         lazy: Mapping[str, Callable[[], ir.ModuleSummary | None]] | None = None,
-        external_tops: frozenset[str] = frozenset(),
+        source_roots: tuple[str, ...] = ("src",),
+        libraries: frozenset[str] = frozenset(),
     ) -> Project:
         """Index `summaries`; `lazy` modules are summarised only when an import reaches them.
 
-        `external_tops` are the top-level names of the libraries the rules describe
-        (`requests`, `httpx`, `freshbooks`...): an import of one of them resolves into the
-        project only on an exact module-name match (a local package that shadows it), never by
-        the suffix heuristic (which would otherwise pick up a vendored copy of the library).
+        `source_roots` are dotted directory prefixes that are on the import path besides the
+        scan root (`src` for a src layout). `libraries` are installed packages (those the rules
+        describe): a directory without `__init__.py` never shadows them, as in Python, where a
+        namespace package loses to a regular package anywhere on the path.
         """
-        project = cls(external_tops=external_tops)
+        project = cls(source_roots=source_roots, libraries=libraries)
         for summary in summaries:
             project.add(summary)
         for name, loader in (lazy or {}).items():
@@ -62,50 +63,33 @@ class Project:
     def resolve_import(self, name: str, importer: str) -> str | None:
         """The module an absolute import in `importer` refers to, without summarising it.
 
-        Exact name first; then as a sibling of the importer or of one of its packages (a
-        script's own directory is on `sys.path`); then the unique-suffix heuristic.
-        """
-        if name in self.modules or name in self.lazy:
-            return name
-        parents = importer.split(".")[:-1]
-        for depth in range(len(parents), 0, -1):
-            candidate = ".".join([*parents[:depth], name])
-            if candidate in self.modules or candidate in self.lazy:
-                return candidate
-        return self.knows_module(name)
-
-    def knows_module(self, name: str) -> str | None:
-        """Like `find_module`, but without summarising a lazily known module."""
-        if name in self.modules or name in self.lazy:
-            return name
-        if not name or name.split(".")[0] in self.external_tops:
-            return None
-        if name not in self._suffix_cache:
-            tail = "." + name
-            hits = [m for m in (*self.modules, *self.lazy) if m.endswith(tail)]
-            self._suffix_cache[name] = hits[0] if len(hits) == 1 else None
-        return self._suffix_cache[name]
-
-    def find_module(self, name: str) -> str | None:
-        """The project module for an imported dotted name: exact, else a unique suffix match.
-
-        The suffix match lets `import billing.api` find `src/billing/api.py` when the scan root
-        is above the import root. A lazily known module is summarised on first use.
+        Like Python's `sys.path`: the scan root, each source root (`src` by default), and the
+        importer's own directory and its parents (a script's directory is on `sys.path`).
+        Nothing else: a vendored copy of a library elsewhere in the tree is not on the path.
         """
         if not name:
             return None
-        if name not in self.modules and name not in self.lazy:
-            if name.split(".")[0] in self.external_tops:
-                return None
-            if name not in self._suffix_cache:
-                tail = "." + name
-                hits = [m for m in (*self.modules, *self.lazy) if m.endswith(tail)]
-                self._suffix_cache[name] = hits[0] if len(hits) == 1 else None
-            found = self._suffix_cache[name]
-            if found is None:
-                return None
-            name = found
-        return name if self._ensure_loaded(name) else None
+        for candidate in self._candidates(name, importer):
+            if candidate in self.modules or candidate in self.lazy:
+                return candidate
+        return None
+
+    def _candidates(self, name: str, importer: str) -> list[str]:
+        candidates = [name, *(f"{root}.{name}" for root in self.source_roots)]
+        parents = importer.split(".")[:-1]
+        candidates += [".".join([*parents[:depth], name]) for depth in range(len(parents), 0, -1)]
+        return candidates
+
+    def knows_module(self, name: str, importer: str = "") -> str | None:
+        """`resolve_import` for an already absolute name (relative imports are resolved)."""
+        return self.resolve_import(name, importer)
+
+    def find_module(self, name: str, importer: str = "") -> str | None:
+        """Like `knows_module`, summarising a lazily known module on first use."""
+        found = self.resolve_import(name, importer)
+        if found is None:
+            return None
+        return found if self._ensure_loaded(found) else None
 
     def _ensure_loaded(self, name: str) -> bool:
         if name in self.modules:
@@ -121,9 +105,9 @@ class Project:
 
     def is_project_package_prefix(self, name: str) -> bool:
         """Whether `name` is a package of the project even without an `__init__.py`."""
-        if name.split(".")[0] in self.external_tops:
-            return name in self.modules or name in self.lazy
-        return name in self._prefixes
+        if name.split(".")[0] in self.libraries:
+            return False
+        return any(c in self._prefixes for c in [name, *(f"{r}.{name}" for r in self.source_roots)])
 
     def method(self, class_qualname: str, name: str) -> ir.Function | None:
         klass = self.classes.get(class_qualname)
