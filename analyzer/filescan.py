@@ -9,6 +9,7 @@ skipped silently.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 import warnings
@@ -53,7 +54,7 @@ def classify_text(
     file: SourceFile, text: str, trigger: str, force_full: bool = False
 ) -> FileResult:
     is_package = file.rel.endswith("__init__.py")
-    relevant = re.search(trigger, text, re.IGNORECASE) is not None
+    relevant = is_relevant(text, trigger)
     imports = imported_modules(text, file.module, is_package)
     digest = digest_text(text)
     if relevant or force_full:
@@ -66,6 +67,20 @@ def classify_text(
     return FileResult(
         file.rel, file.module, digest, False, imports, None, (problem,) if problem else ()
     )
+
+
+def is_relevant(text: str, trigger: str) -> bool:
+    """Whether `text` mentions one of the trigger tokens (`a|b|c`, matched case-insensitively).
+
+    Plain substring tests on the lower-cased text: far faster than a regex alternation.
+    """
+    lowered = text.lower()
+    return any(token in lowered for token in _tokens(trigger))
+
+
+@functools.cache
+def _tokens(trigger: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"\\(.)", r"\1", t).lower() for t in trigger.split("|"))
 
 
 def syntax_problem(text: str, rel: str) -> Diagnostic | None:

@@ -46,7 +46,11 @@ class LineList(list[Any]):
         return self.line
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (much faster); the constructors stay safe.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader whose mappings and sequences carry line numbers."""
 
 
