@@ -26,7 +26,7 @@ from typing import Any
 
 from analyzer.errors import ConfigError
 
-FAIL_ON_CHOICES = ("missing", "excess", "unresolved", "parse-error", "stale")
+FAIL_ON_CHOICES = ("missing", "excess", "unresolved", "parse-error", "stale", "added")
 FORMAT_CHOICES = ("text", "json", "sarif", "markdown", "github", "gitlab")
 
 PYPROJECT = "pyproject.toml"

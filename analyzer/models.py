@@ -75,6 +75,22 @@ class Finding:
         """Whether this finding's scopes count toward the required set."""
         return self.status is not Status.UNRESOLVED and self.suppression is None
 
+    @property
+    def counted_scopes(self) -> tuple[str, ...]:
+        """The scopes that count toward the required set.
+
+        Unresolved calls count nothing; a bare suppression removes every scope; one naming
+        scopes removes only those (`ignore[user:reports:read]` on a call that also needs
+        `user:account:read` still requires `user:account:read`).
+        """
+        if self.status is Status.UNRESOLVED:
+            return ()
+        if self.suppression is None:
+            return self.scopes
+        if not self.suppression.scopes:
+            return ()
+        return tuple(s for s in self.scopes if s not in self.suppression.scopes)
+
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (
             self.path,
@@ -138,7 +154,7 @@ class Report:
     @property
     def required_scopes(self) -> tuple[str, ...]:
         """Sorted union of the scopes of every counting finding."""
-        found = {scope for f in self.findings if f.counts for scope in f.scopes}
+        found = {scope for f in self.findings for scope in f.counted_scopes}
         return tuple(sorted(found))
 
     @property
@@ -151,4 +167,4 @@ class Report:
 
     def calls_for(self, scope: str) -> tuple[Finding, ...]:
         """Counting findings that need `scope`, in report order."""
-        return tuple(f for f in self.findings if f.counts and scope in f.scopes)
+        return tuple(f for f in self.findings if scope in f.counted_scopes)

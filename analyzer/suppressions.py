@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from analyzer import ir
 from analyzer.config import validate_scope
-from analyzer.models import Diagnostic, Finding, Level, Status, Suppression
+from analyzer.models import Diagnostic, Finding, Level, Suppression
 
 _DIRECTIVE = re.compile(
     r"#\s*fbscopes:\s*ignore(?:\[(?P<scopes>[^\]]*)\])?\s*(?:--\s*(?P<reason>.*\S)?)?\s*$"
@@ -43,20 +43,8 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str | None] | None:
 
 
 def counted_scopes(finding: Finding) -> tuple[str, ...]:
-    """The scopes of `finding` that count toward the required set.
-
-    Unresolved calls count nothing; a bare suppression removes every scope; a suppression
-    naming scopes removes only those (`ignore[user:reports:read]` on a call needing
-    `user:reports:read` and `user:account:read` still requires `user:account:read`).
-    """
-    if finding.status is Status.UNRESOLVED:
-        return ()
-    sup = finding.suppression
-    if sup is None:
-        return finding.scopes
-    if not sup.scopes:
-        return ()
-    return tuple(s for s in finding.scopes if s not in sup.scopes)
+    """The scopes of `finding` that count toward the required set (`Finding.counted_scopes`)."""
+    return finding.counted_scopes
 
 
 @dataclass(slots=True)
