@@ -237,7 +237,13 @@ def convert_methods(entry: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]
     """Methods for the catalogue, plus `METHOD: <free text>` notes for unknown scopes."""
     methods: dict[str, Any] = {}
     unknown: list[str] = []
+    notes = str(entry.get("notes", "")).lower()
     for method, scopes in entry["methods"].items():
+        if not scopes and "scope unknown" in notes:
+            # `[]` with "scope unknown" in the notes is not "no scope": never invent one.
+            methods[str(method)] = "unknown"
+            unknown.append(f"{method}: the reference lists no scope and says it is unknown")
+            continue
         placeholders = [s for s in scopes if str(s).startswith("<")]
         if placeholders and len(placeholders) != len(scopes):
             raise ValueError(f"{entry['resource']} {method}: mixes scopes and placeholders")

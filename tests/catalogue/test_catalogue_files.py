@@ -52,10 +52,22 @@ def _api_entries(reference: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _expected_methods(entry: Mapping[str, Any]) -> dict[str, tuple[str, ...] | None]:
+    """Placeholders (`<...>`) and an empty list the notes call "scope unknown" are unknown."""
+    says_unknown = "scope unknown" in str(entry.get("notes", "")).lower()
     return {
-        method: None if any(str(s).startswith("<") for s in scopes) else tuple(scopes)
+        method: None
+        if any(str(s).startswith("<") for s in scopes) or (not scopes and says_unknown)
+        else tuple(scopes)
         for method, scopes in entry["methods"].items()
     }
+
+
+def test_token_endpoints_need_no_scope_but_unknown_ones_are_unknown() -> None:
+    newest = load_catalogue()
+    token = newest.match("POST", "/auth/oauth/token")
+    assert token.endpoint is not None and token.scopes == ()
+    partner = newest.match("POST", "/auth/api/v1/partners/applications")
+    assert partner.endpoint is not None and partner.scopes is None
 
 
 def _paths(catalogue: Catalogue, prefixes: tuple[str, ...]) -> list[str]:
