@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from analyzer.catalogue import Catalogue, MatchResult
-from analyzer.evaluate import Event, Site
+from analyzer.interpret import Event, Site
 from analyzer.models import Diagnostic, Finding, Level, RequestedScopes, Status, TraceStep
 from analyzer.strings import describe
 from analyzer.urls import CLASSIC, FOREIGN, FRESHBOOKS, NO_HOST, UNKNOWN, UrlInfo, analyse

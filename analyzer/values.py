@@ -1,4 +1,4 @@
-"""Abstract values computed by pass 2 (`analyzer.evaluate`).
+"""Abstract values computed by pass 2 (`analyzer.interpret`).
 
 A string is a sequence of literal text and `Hole`s (values unknown statically, named after the
 expression they came from). `Choice` holds alternatives (branches, dispatch tables). A hole or

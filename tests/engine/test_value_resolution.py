@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from analyzer.evaluate import Interpreter
+from analyzer.interpret import Interpreter
 from analyzer.parsing import parse_and_summarize
 from analyzer.project import Project
 from analyzer.rules import load_rules

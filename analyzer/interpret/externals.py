@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analyzer import strings
+from analyzer.interpret.frames import Event
 from analyzer.rules import ArgSpec, CallRule, ClientRule, SdkRule
 from analyzer.values import (
     NONE,
@@ -16,6 +17,7 @@ from analyzer.values import (
     Client,
     Dict,
     External,
+    Hole,
     Instance,
     Num,
     Partial,
@@ -31,11 +33,13 @@ from analyzer.values import (
     choice,
     is_param,
     lit,
+    normalize,
     truthy_literal,
 )
 
 if TYPE_CHECKING:
-    from analyzer.evaluate import Frame, Interpreter, Site
+    from analyzer.interpret.base import InterpreterBase as Interpreter
+    from analyzer.interpret.frames import Frame, Site
 
 FRESHBOOKS_SDK_HOST = "https://api.freshbooks.com"
 _ENV_GETTERS = ("os.environ.get", "os.getenv", "os.environ.setdefault")
@@ -157,8 +161,6 @@ def _new_client(
 def _record_requested(
     interp: Interpreter, rule_id: str, scopes: Value, site: Site, frame: Frame
 ) -> None:
-    from analyzer.evaluate import Event
-
     interp.record(Event("requested", rule_id, (site,), NONE, scopes), frame)
 
 
@@ -228,8 +230,6 @@ def _http_call(
     site: Site,
     frame: Frame,
 ) -> Value:
-    from analyzer.evaluate import Event
-
     if rule.no_request:
         return Unknown("no request")
     url = argument(rule.url, args, kwargs)
@@ -286,8 +286,6 @@ def _sdk(interp: Interpreter, sdk_id: str) -> SdkRule:
 def _sdk_resource_call(
     interp: Interpreter, resource: SdkResource, action: str, site: Site, frame: Frame
 ) -> Value:
-    from analyzer.evaluate import Event
-
     sdk = _sdk(interp, resource.sdk)
     spec = sdk.resources.get(resource.resource, {}).get(action)
     if spec is None:
@@ -306,8 +304,6 @@ def _sdk_client_call(
     site: Site,
     frame: Frame,
 ) -> Value:
-    from analyzer.evaluate import Event
-
     sdk = _sdk(interp, client.sdk)
     if name in sdk.requested_scopes:
         scopes = argument(sdk.requested_scopes[name], args, kwargs)
@@ -324,8 +320,6 @@ def _sdk_client_call(
 
 def _sdk_url(path: str) -> Value:
     """The SDK's path template as a string value whose placeholders are holes."""
-    from analyzer.values import Hole, Str, normalize
-
     parts: list[str | Hole] = [FRESHBOOKS_SDK_HOST]
     for index, chunk in enumerate(path.replace("}", "{").split("{")):
         parts.append(Hole(chunk) if index % 2 else chunk)
