@@ -15,9 +15,9 @@ from analyzer import __version__, ir
 from analyzer.cache import ScanCache, code_fingerprint, default_cache_dir, files_fingerprint
 from analyzer.catalogue import Catalogue, load_catalogue
 from analyzer.discovery import SourceFile, discover
-from analyzer.interpret import Interpreter
 from analyzer.filescan import FileResult
 from analyzer.findings import build, collect, requested_scopes
+from analyzer.interpret import Interpreter
 from analyzer.models import Diagnostic, Level, Report
 from analyzer.parsing import parse_and_summarize
 from analyzer.prefilter import importer_closure, trigger_pattern

@@ -98,35 +98,45 @@ def _observe_event(collector: _Collector, alts: list[_Alt]) -> None:
     the combinations that match nothing are taken to be infeasible pairings.
     """
     unmatched: list[tuple[_Alt, MatchResult | None]] = []
+    any_matched = False
     for alt in alts:
-        matched, match = _observe(collector, alt)
-        if not matched and match is not False:
-            unmatched.append((alt, match if isinstance(match, MatchResult) else None))
-    if len(unmatched) < len([a for a in alts if a.info.host_kind not in (NO_HOST, CLASSIC, FOREIGN)]):
-        return
-    for alt, match in unmatched:
-        _record_unresolved(collector, alt, match)
+        if not _may_be_freshbooks(collector, alt):
+            continue
+        match = _match(collector, alt)
+        if match is not None and match.endpoint is not None:
+            _record_match(collector, alt, match)
+            any_matched = True
+        elif alt.info.host_kind != FOREIGN:
+            unmatched.append((alt, match))
+    if not any_matched:
+        for alt, match in unmatched:
+            _record_unresolved(collector, alt, match)
 
 
-def _observe(collector: _Collector, alt: _Alt) -> tuple[bool, MatchResult | None | bool]:
-    """(matched, match result); `False` as the result means "not a FreshBooks call at all"."""
-    info, stack = alt.info, alt.event.stack
-    if info.host_kind == NO_HOST:
-        return False, False
-    if info.host_kind == CLASSIC:
-        collector.classic.setdefault(_key(stack[-1]), stack[-1])
-        return False, False
-    match = None
-    if alt.method and info.path:
-        match = collector.catalogue.match(alt.method, info.path)
-    if match is not None and match.endpoint is not None:
-        suffix_key = (stack[0].func, tuple(_key(s) for s in stack))
-        collector.fixed.setdefault(suffix_key, set()).add((alt.method or "", match.endpoint.id))
-        collector.pending.append(alt)
-        return True, match
-    if info.host_kind == FOREIGN:
-        return False, False
-    return False, match
+def _may_be_freshbooks(collector: _Collector, alt: _Alt) -> bool:
+    """False for relative URLs without a base and for the Classic API (noted on the way)."""
+    if alt.info.host_kind == NO_HOST:
+        return False
+    if alt.info.host_kind == CLASSIC:
+        site = alt.event.stack[-1]
+        collector.classic.setdefault(_key(site), site)
+        return False
+    return True
+
+
+def _match(collector: _Collector, alt: _Alt) -> MatchResult | None:
+    if alt.method and alt.info.path:
+        return collector.catalogue.match(alt.method, alt.info.path)
+    return None
+
+
+def _record_match(collector: _Collector, alt: _Alt, match: MatchResult) -> None:
+    """Remember that this root fixes this endpoint (for attribution) and keep the candidate."""
+    assert match.endpoint is not None
+    stack = alt.event.stack
+    suffix_key = (stack[0].func, tuple(_key(s) for s in stack))
+    collector.fixed.setdefault(suffix_key, set()).add((alt.method or "", match.endpoint.id))
+    collector.pending.append(alt)
 
 
 def _record_unresolved(collector: _Collector, alt: _Alt, match: MatchResult | None) -> None:
