@@ -1,0 +1,1 @@
+"""Robustness and safety tests: bad input, resolution limits, guarantees, fuzzing, determinism."""
