@@ -148,7 +148,7 @@ def _evaluate(
     interpreter = Interpreter(project, rules)
     entry_points = interpreter.roots({s.module for s in eager})
     hosts = catalogue.hosts | frozenset(settings.extra_hosts)
-    collector = collect(entry_points, catalogue, hosts, interpreter.called)
+    collector = collect(entry_points, catalogue, hosts, interpreter.called, interpreter.truncated)
     findings, notes = build(collector)
     diagnostics.extend(notes)
     diagnostics.extend(_budget_notes(interpreter, project))

@@ -52,6 +52,7 @@ class _Collector:
     catalogue: Catalogue
     hosts: Collection[str]
     called: Collection[str]
+    truncated: Collection[str]
     fixed: dict[tuple[str, tuple[SiteKey, ...]], set[tuple[str, str]]] = field(default_factory=dict)
     pending: list[_Alt] = field(default_factory=list)
     unresolved: dict[SiteKey, tuple[Site, str, str, tuple[Site, ...]]] = field(default_factory=dict)
@@ -79,8 +80,9 @@ def collect(
     catalogue: Catalogue,
     hosts: Collection[str],
     called: Collection[str],
+    truncated: Collection[str] = (),
 ) -> _Collector:
-    collector = _Collector(catalogue, hosts, called)
+    collector = _Collector(catalogue, hosts, called, truncated)
     for _root, events in roots:
         for event in events:
             if event.kind == "requested":
@@ -142,9 +144,12 @@ def _record_match(collector: _Collector, alt: _Alt, match: MatchResult) -> None:
 def _record_unresolved(collector: _Collector, alt: _Alt, match: MatchResult | None) -> None:
     info, stack = alt.info, alt.event.stack
     depends = info.param or alt.method_param
-    if depends and stack[0].func in collector.called:
+    cut = stack[0].func in collector.truncated
+    if depends and stack[0].func in collector.called and not cut:
         return
     reason = _unresolved_reason(alt, match.reason if match is not None else None)
+    if depends and cut:
+        reason += " (some callers were beyond the resolution depth limit)"
     site = stack[-1]
     collector.unresolved.setdefault(_key(site), (site, reason, alt.event.rule, stack))
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from itertools import product
 
 MAX_CHOICES = 12
+# A URL longer than this is not a URL anyone wrote: `s = s + s` in a loop, generated data.
+MAX_STRING = 4096
+MAX_PARTS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,8 +262,15 @@ def concat(values: list[Value]) -> Value:
                 parts.extend(piece.parts)
             else:
                 parts.append(Hole("value", is_param(piece)))
-        results.append(Str(normalize(parts)))
+        joined = normalize(parts)
+        if len(joined) > MAX_PARTS or _length(joined) > MAX_STRING:
+            return Unknown("string too long to track", param=any(is_param(v) for v in values))
+        results.append(Str(joined))
     return choice(results)
+
+
+def _length(parts: tuple[Part, ...]) -> int:
+    return sum(len(p) if isinstance(p, str) else 1 for p in parts)
 
 
 def truthy_literal(value: Value) -> bool | None:

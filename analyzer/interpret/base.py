@@ -29,6 +29,7 @@ class InterpreterBase:
         self.project = project
         self.rules = rules
         self.called: set[str] = set()
+        self.truncated: set[str] = set()  # functions some call chain reached past MAX_DEPTH
         self.module_envs: dict[str, dict[str, Value]] = {}
         self.module_events: dict[str, list[Event]] = {}
         self._loading: set[str] = set()

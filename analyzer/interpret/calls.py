@@ -90,8 +90,12 @@ class CallsMixin(InterpreterBase):
         record: bool = True,
     ) -> Value:
         """Follow a call into a project function; its events are prefixed with `site`."""
-        if function.qualname in frame.stack_funcs or frame.depth >= MAX_DEPTH:
-            return Unknown("recursion or depth limit", any(is_param(a) for a in args))
+        if function.qualname in frame.stack_funcs:
+            return Unknown("recursion", any(is_param(a) for a in args))
+        if frame.depth >= MAX_DEPTH:
+            # Not followed: its own analysis (as a root) must not count on this caller.
+            self.truncated.add(function.qualname)
+            return Unknown("depth limit", any(is_param(a) for a in args))
         self.called.add(function.qualname)
         key: tuple[object, ...] | None = (
             function.qualname,

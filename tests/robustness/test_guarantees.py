@@ -144,12 +144,6 @@ def test_console_script_executes_nothing(hostile: tuple[Path, Path], cache_dir: 
     assert_no_markers(markers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`python -m analyzer` keeps the current directory on sys.path, so a scanned repository "
-    "with a top-level typer.py/yaml.py/libcst.py is imported (executed) when the scan starts "
-    "there; analyzer/__main__.py should drop sys.path[0] (or users need `python -P`)",
-)
 def test_module_entry_point_ignores_modules_that_shadow_its_dependencies(
     tmp_path: Path, cache_dir: Path
 ) -> None:

@@ -105,3 +105,15 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:
     for stored in cache.rglob("*.pickle"):
         stored.write_bytes(b"not a pickle")
     assert _json(root, jobs=1, cache_dir=cache) == expected
+
+
+def test_a_touched_but_unchanged_file_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = _project(tmp_path), tmp_path / "cache"
+    expected = _json(root, jobs=1, cache_dir=cache)
+    os.utime(root / "jobs.py", ns=(10**18, 10**18))  # new stat, same content hash
+    calls: list[str] = []
+    monkeypatch.setattr(filescan, "parse_and_summarize", lambda *a: calls.append(a[1]))
+    assert _json(root, jobs=1, cache_dir=cache) == expected
+    assert calls == []
