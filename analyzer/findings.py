@@ -21,7 +21,6 @@ from analyzer.urls import CLASSIC, FOREIGN, FRESHBOOKS, NO_HOST, UNKNOWN, UrlInf
 from analyzer.values import Str, Value, alternatives, is_param
 
 SiteKey = tuple[str, int, int]
-MAX_ALTERNATIVES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +64,7 @@ def _key(site: Site) -> SiteKey:
 
 
 def _alternatives(event: Event, hosts: Collection[str]) -> list[_Alt]:
+    """Every method x URL x base combination (each has at most `values.MAX_CHOICES`)."""
     out: list[_Alt] = []
     for method in alternatives(event.method):
         name = method.literal.upper() if isinstance(method, Str) and method.literal else None
@@ -72,7 +72,7 @@ def _alternatives(event: Event, hosts: Collection[str]) -> list[_Alt]:
             for base in alternatives(event.base) if event.base is not None else (None,):
                 info = analyse(url, base, event.join, hosts)
                 out.append(_Alt(event, name, is_param(method), info))
-    return out[:MAX_ALTERNATIVES]
+    return out
 
 
 def collect(
