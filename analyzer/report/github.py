@@ -162,4 +162,5 @@ def _summary_line(report: Report, total: int, hidden: int) -> str:
         )
     else:
         tail = f" {plural(total, 'annotation')}, all shown."
-    return head + tail
+    catalogue = f" Catalogue {report.catalogue.name} {report.catalogue.version}."
+    return head + tail + catalogue

@@ -48,7 +48,7 @@ def test_summary_line_is_plain_and_last(full_report: Report) -> None:
     assert not last.startswith("::")
     assert last == (
         "fbscopes: 2 required scopes: user:clients:read, user:invoices:write. "
-        "6 annotations, all shown."
+        "6 annotations, all shown. Catalogue freshbooks 2026-09."
     )
 
 
@@ -68,7 +68,7 @@ def test_at_most_ten_per_level(fb: types.ModuleType) -> None:
     assert lines[-1] == (
         "fbscopes: 2 required scopes: user:clients:read, user:invoices:write. "
         "39 annotations, 9 not shown (GitHub keeps 10 per level per step); "
-        "see the SARIF or text report for all."
+        "see the SARIF or text report for all. Catalogue freshbooks 2026-09."
     )
 
 
@@ -99,7 +99,9 @@ def test_paths_with_commas_and_colons_are_escaped(fb: types.ModuleType) -> None:
 
 
 def test_empty_report(empty_report: Report) -> None:
-    assert render(empty_report) == ["fbscopes: 0 required scopes. 0 annotations, all shown."]
+    assert render(empty_report) == [
+        "fbscopes: 0 required scopes. 0 annotations, all shown. Catalogue freshbooks 2026-09."
+    ]
 
 
 def test_step_summary_appends_markdown(full_report: Report, tmp_path: Path) -> None:
