@@ -75,6 +75,7 @@ def analyze_with(
     report_key = _report_key(results, found.diagnostics)
     cached_report = cache.reports.get(report_key)
     if isinstance(cached_report, Report):
+        cache.save(f.rel for f in found.files)  # new stats of touched-but-unchanged files
         return cached_report
     results = _with_importers(found.files, results, scan)
     report = _evaluate(found.files, found.diagnostics, results, settings, catalogue, rules)
@@ -89,11 +90,14 @@ def _open_cache(
 ) -> ScanCache:
     if not settings.use_cache:
         return ScanCache(None, "")
-    scope = "\0".join([str(root.resolve()), trigger, str(settings.max_file_size)])
+    scope = "\0".join(
+        [str(root.resolve()), trigger, str(settings.max_file_size), *settings.source_roots]
+    )
+    user_catalogue = [catalogue.source] if catalogue.source != "builtin" else []
     key = "\0".join(
         [
             code_fingerprint(),
-            files_fingerprint(rules.files),
+            files_fingerprint([*rules.files, *user_catalogue]),
             catalogue.version,
             catalogue.source,
             ",".join(settings.extra_hosts),

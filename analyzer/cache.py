@@ -73,11 +73,15 @@ def _sign(key: bytes, payload: bytes) -> bytes:
 @cache
 def code_fingerprint() -> str:
     """A hash of the analyser's own source, so any code change invalidates the cache."""
+    from analyzer.resources import catalogue_dir, rules_dir
+
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    sources = [(package, "*.py"), (rules_dir(), "*.yaml"), (catalogue_dir(), "*.yaml")]
+    for base, pattern in sources:
+        for path in sorted(base.rglob(pattern)):
+            digest.update(path.relative_to(base).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -170,7 +174,7 @@ def _load_verified(path: Path, secret: bytes) -> Any:
 
 def file_stat(path: Path) -> tuple[int, int] | None:
     try:
-        info = os.stat(path, follow_symlinks=False)
+        info = os.stat(path)  # a symlink's target: editing it must invalidate the entry
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns)

@@ -58,7 +58,7 @@ from analyzer.policy.outputs import (
 )
 from analyzer.progress import progress_reporter
 from analyzer.report import FORMAT_NAMES, get_formatter, write_step_summary
-from analyzer.report.base import DECODE_KINDS, unresolved_calls
+from analyzer.report.base import UNANALYSED_KINDS, unresolved_calls
 from analyzer.rules import RuleSet, load_rules
 from analyzer.source import DEFAULT_MAX_BYTES
 
@@ -116,6 +116,9 @@ class Context:
 def prepare(opts: Options, fail_on_choices: Sequence[str]) -> Context:
     """Config (file < flags), validated flags, catalogue and rules."""
     targets = tuple(opts.paths) or (Path("."),)
+    missing = [str(t) for t in targets if not os.path.lexists(t)]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     start = scan_root(list(targets))
     config = load_config(start if start.is_dir() else start.parent, opts.config)
     config = config.merged(**cli_overrides(opts, fail_on_choices))
@@ -206,7 +209,7 @@ def scan_command(opts: Options) -> int:
 def scan_exit_code(report: Report, fail_on: Sequence[str]) -> int:
     if "unresolved" in fail_on and unresolved_calls(report):
         return 1
-    if "parse-error" in fail_on and any(d.kind in DECODE_KINDS for d in report.diagnostics):
+    if "parse-error" in fail_on and any(d.kind in UNANALYSED_KINDS for d in report.diagnostics):
         return 1
     return 0
 

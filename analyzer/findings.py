@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from analyzer.catalogue import Catalogue, MatchResult
 from analyzer.interpret import Event, Site
 from analyzer.models import Diagnostic, Finding, Level, RequestedScopes, Status, TraceStep
-from analyzer.strings import describe
 from analyzer.urls import CLASSIC, FOREIGN, FRESHBOOKS, NO_HOST, UNKNOWN, UrlInfo, analyse
 from analyzer.values import Str, Value, alternatives, is_param
 
@@ -54,7 +53,9 @@ class _Collector:
     truncated: Collection[str]
     fixed: dict[tuple[str, tuple[SiteKey, ...]], set[tuple[str, str]]] = field(default_factory=dict)
     pending: list[_Alt] = field(default_factory=list)
-    unresolved: dict[SiteKey, tuple[Site, str, str, tuple[Site, ...]]] = field(default_factory=dict)
+    unresolved: dict[SiteKey, tuple[Site, str, _Alt, tuple[Site, ...]]] = field(
+        default_factory=dict
+    )
     classic: dict[SiteKey, Site] = field(default_factory=dict)
     requested: dict[SiteKey, RequestedScopes] = field(default_factory=dict)
 
@@ -96,22 +97,23 @@ def _observe_event(collector: _Collector, alts: list[_Alt]) -> None:
     """Record matched alternatives; unmatched ones only when no alternative matched.
 
     Method and URL alternatives are combined without knowing which branch each came from
-    (`PUT` + item URL, `POST` + collection URL): when some combination matches the catalogue,
-    the combinations that match nothing are taken to be infeasible pairings.
+    (`PUT` + item URL, `POST` + collection URL): a combination that matches nothing is taken
+    to be an infeasible pairing when its URL matched with another method. Any other
+    unmatched combination (an uncatalogued URL among the alternatives) stays unresolved.
     """
     unmatched: list[tuple[_Alt, MatchResult | None]] = []
-    any_matched = False
+    matched_paths: set[str | None] = set()
     for alt in alts:
         if not _may_be_freshbooks(collector, alt):
             continue
         match = _match(collector, alt)
         if match is not None and match.endpoint is not None:
             _record_match(collector, alt, match)
-            any_matched = True
+            matched_paths.add(alt.info.path)
         elif alt.info.host_kind != FOREIGN:
             unmatched.append((alt, match))
-    if not any_matched:
-        for alt, match in unmatched:
+    for alt, match in unmatched:
+        if alt.info.path not in matched_paths:
             _record_unresolved(collector, alt, match)
 
 
@@ -151,7 +153,7 @@ def _record_unresolved(collector: _Collector, alt: _Alt, match: MatchResult | No
     if depends and cut:
         reason += " (some callers were beyond the resolution depth limit)"
     site = stack[-1]
-    collector.unresolved.setdefault(_key(site), (site, reason, alt.event.rule, stack))
+    collector.unresolved.setdefault(_key(site), (site, reason, alt, stack))
 
 
 def _unresolved_reason(alt: _Alt, match_reason: str | None) -> str:
@@ -263,19 +265,19 @@ def _trace(stack: tuple[Site, ...]) -> tuple[TraceStep, ...]:
 
 def _unresolved_findings(collector: _Collector) -> list[Finding]:
     out: list[Finding] = []
-    for site, reason, rule, stack in collector.unresolved.values():
+    for site, reason, alt, stack in collector.unresolved.values():
         out.append(
             Finding(
                 path=site.path,
                 line=site.line,
                 column=site.column,
                 status=Status.UNRESOLVED,
-                method=None,
-                url=None,
+                method=alt.method,
+                url=alt.info.display if alt.info.display != "<unknown>" else None,
                 endpoint=None,
                 endpoint_id=None,
                 scopes=(),
-                via=rule,
+                via=alt.event.rule,
                 trace=_trace(stack),
                 reason=reason,
             )
@@ -301,4 +303,4 @@ def requested_scopes(collector: _Collector) -> list[RequestedScopes]:
     return list(collector.requested.values())
 
 
-__all__ = ["build", "collect", "describe", "requested_scopes"]
+__all__ = ["build", "collect", "requested_scopes"]

@@ -31,9 +31,14 @@ def trigger_pattern(catalogue: Catalogue, extra_hosts: Iterable[str]) -> re.Patt
     return re.compile("|".join(re.escape(t) for t in sorted(tokens)), re.IGNORECASE)
 
 
+_PARENTHESISED = re.compile(r"\(([^)]*)\)", re.DOTALL)
+
+
 def imported_modules(text: str, module: str, is_package: bool) -> tuple[str, ...]:
     """Absolute dotted names a file may import (modules and `module.name` candidates)."""
     found: set[str] = set()
+    # `from x import (\n a,\n b,\n)`: fold the parenthesised names onto one line first.
+    text = _PARENTHESISED.sub(lambda m: "(" + " ".join(m.group(1).split()) + ")", text)
     for match in _IMPORT.finditer(text):
         if match.group("modules"):
             for part in match.group("modules").split(","):

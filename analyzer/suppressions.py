@@ -125,7 +125,9 @@ def _suppress(finding: Finding, by_target: dict[tuple[str, int], list[_Pending]]
 
 
 def _applies(suppression: Suppression, finding: Finding) -> bool:
-    if not suppression.scopes or not finding.scopes:
+    """A bare `ignore` covers any call; one naming scopes only calls that need one of them
+    (so it never hides an unresolved call)."""
+    if not suppression.scopes:
         return True
     return bool(set(suppression.scopes) & set(finding.scopes))
 

@@ -51,13 +51,10 @@ def analyse(url: Value, base: Value | None, join: str, hosts: Collection[str]) -
 
 def _append(base: Str, url: Str) -> Value:
     """httpx semantics: a relative URL is appended to the base URL's path."""
-    base_text, _ = strings.to_text(base)
-    url_text, _ = strings.to_text(url)
     left = strings.map_text(base, lambda t: t.rstrip("/"))
     right = strings.map_text(url, lambda t: t if t.startswith("/") else "/" + t)
     if not isinstance(left, Str) or not isinstance(right, Str):
         return Unknown("join")
-    del base_text, url_text
     return Str((*left.parts, *right.parts))
 
 
@@ -78,6 +75,9 @@ def _absolute(url: Str, hosts: Collection[str]) -> UrlInfo:
     display = strings.describe(url)
     param = is_param(url)
     if any(_is_hole(c) for c in host):
+        known = host[: min(i for i, c in enumerate(host) if _is_hole(c))]
+        if known in hosts:  # `BASE + path`: the hole is the path, not part of the host
+            return UrlInfo(FRESHBOOKS, None, param, display)
         suffix = host[max(i for i, c in enumerate(host) if _is_hole(c)) + 1 :]
         if suffix.endswith(".freshbooks.com") and "xml-in" in path:
             return UrlInfo(CLASSIC, None, param, display)

@@ -30,6 +30,8 @@ class InterpreterBase:
         self.rules = rules
         self.called: set[str] = set()
         self.truncated: set[str] = set()  # functions some call chain reached past MAX_DEPTH
+        self.cuts = 0  # how many calls were not followed (depth limit, recursion)
+        self.speculative = 0  # > 0 while evaluating outside any call chain (attribute facts)
         self.module_envs: dict[str, dict[str, Value]] = {}
         self.module_events: dict[str, list[Event]] = {}
         self._loading: set[str] = set()

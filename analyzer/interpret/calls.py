@@ -39,7 +39,10 @@ class CallsMixin(InterpreterBase):
         for arg in expr.args:
             value = self.eval(arg.value, frame)
             if arg.star == 1:
-                args.extend(value.items if isinstance(value, Seq) else [])
+                if isinstance(value, Seq):
+                    args.extend(value.items)
+                else:  # unknown positional arguments: whatever comes next is unknown
+                    kwargs["*"] = value
             elif arg.star == 2:
                 if isinstance(value, Dict):
                     kwargs.update(
@@ -91,12 +94,16 @@ class CallsMixin(InterpreterBase):
     ) -> Value:
         """Follow a call into a project function; its events are prefixed with `site`."""
         if function.qualname in frame.stack_funcs:
+            self.cuts += 1
             return Unknown("recursion", any(is_param(a) for a in args))
         if frame.depth >= MAX_DEPTH:
             # Not followed: its own analysis (as a root) must not count on this caller.
-            self.truncated.add(function.qualname)
+            self.cuts += 1
+            if not self.speculative:
+                self.truncated.add(function.qualname)
             return Unknown("depth limit", any(is_param(a) for a in args))
-        self.called.add(function.qualname)
+        if not self.speculative:
+            self.called.add(function.qualname)
         key: tuple[object, ...] | None = (
             function.qualname,
             bound,
@@ -108,8 +115,11 @@ class CallsMixin(InterpreterBase):
         except TypeError:
             cached, key = None, None
         if cached is None:
+            cuts_before = self.cuts
             cached = self._run_call(function, bound, args, kwargs, frame)
-            if key is not None:
+            # A result cut short by the depth limit or a recursion guard depends on where the
+            # call was made from: only complete results are reused elsewhere.
+            if key is not None and self.cuts == cuts_before:
                 self._memo[key] = cached
         value, events = cached
         if record:
@@ -158,9 +168,11 @@ class CallsMixin(InterpreterBase):
         if param.kind == "star":
             rest = list(args)
             args.clear()
+            if "*" in kwargs:
+                return Unknown("from *args", is_param(kwargs["*"]), label=param.name)
             return Seq(tuple(rest))
         if param.kind == "starstar":
-            named = {k: v for k, v in kwargs.items() if k != "**"}
+            named = {k: v for k, v in kwargs.items() if k not in ("*", "**")}
             if "**" in kwargs:
                 return kwargs["**"]
             return Dict(tuple((lit(k), v) for k, v in named.items()))
@@ -168,6 +180,8 @@ class CallsMixin(InterpreterBase):
             return args.pop(0)
         if param.name in kwargs:
             return kwargs.pop(param.name)
+        if param.kind != "kwonly" and "*" in kwargs:
+            return Unknown("from *args", is_param(kwargs["*"]), label=param.name)
         if "**" in kwargs:
             return Unknown("from **kwargs", is_param(kwargs["**"]), label=param.name)
         if param.default is not None:

@@ -72,6 +72,8 @@ def argument(spec: ArgSpec | None, args: Sequence[Value], kwargs: dict[str, Valu
         return kwargs[spec.kwarg]
     if spec.arg is not None and spec.arg < len(args):
         return args[spec.arg]
+    if spec.arg is not None and "*" in kwargs:
+        return Unknown("from *args", is_param(kwargs["*"]))
     if "**" in kwargs:
         return Unknown("from **kwargs", is_param(kwargs["**"]))
     return None

@@ -45,7 +45,8 @@ class Interpreter(StatementsMixin, ExpressionsMixin, ObjectsMixin, CallsMixin):
             if name in self.project.modules:
                 self.module_env(name)
                 results.append((f"{name}.<module>", self.module_events.get(name, [])))
-        wanted = sorted(q for q, m in self.project.function_module.items() if m in set(names))
+        chosen = set(names)
+        wanted = sorted(q for q, m in self.project.function_module.items() if m in chosen)
         while wanted:
             for qualname in wanted:
                 if qualname in self.project.functions and qualname not in done:

@@ -160,9 +160,13 @@ class ObjectsMixin(InterpreterBase):
                     )
                     method_frame.env[self_param] = self_value
                     method_frame.self_name = self_param
-                    events_before = len(method_frame.events)
-                    values.append(self.eval(expr, method_frame))
-                    del method_frame.events[events_before:]
+                    # Outside any call chain: no events, and no "called"/"truncated" marks.
+                    self.speculative += 1
+                    try:
+                        values.append(self.eval(expr, method_frame))
+                    finally:
+                        self.speculative -= 1
+                    method_frame.events.clear()
         return values
 
     def _mro(self, class_qualname: str) -> list[ir.Class]:

@@ -66,8 +66,6 @@ class StatementsMixin(InterpreterBase):
             value = env[name]
             return self._resolve_lazy(value) if isinstance(value, LazyRef) else value
         submodule = self.project.knows_module(f"{module}.{name}")
-        if name in env:
-            return env[name]
         if submodule is not None:
             return ModuleRef(submodule, external=False)
         return Unknown(f"{module}.{name} not found", label=name)

@@ -21,8 +21,8 @@ from analyzer.policy.check import CheckResult, ScopeUse
 from analyzer.policy.diff import ScopeDiff
 from analyzer.policy.text import check_verdict, diff_verdict
 from analyzer.report.base import (
-    DECODE_KINDS,
     TOOL_NAME,
+    UNANALYSED_KINDS,
     endpoint_label,
     plural,
     stable_fingerprints,
@@ -129,7 +129,7 @@ def _diagnostics(result: CheckResult) -> list[Annotation]:
     out = []
     for d in result.report.diagnostics:
         failing = d.kind == "bad-suppression" or (
-            d.kind in DECODE_KINDS and "parse-error" in result.failures
+            d.kind in UNANALYSED_KINDS and "parse-error" in result.failures
         )
         level = "error" if failing else "notice" if d.level is Level.INFO else "warning"
         out.append(Annotation(level, f"{TOOL_NAME}: {d.kind}", d.message, d.path, d.line))

@@ -23,7 +23,7 @@ from analyzer.catalogue import Catalogue
 from analyzer.models import Finding, Report
 from analyzer.policy.granted import IMPLICIT_SCOPES, LEGACY_SCOPE, Granted, ScopeNote, scope_notes
 from analyzer.policy.manifest import ManifestStatus
-from analyzer.report.base import DECODE_KINDS, ordered_findings, unresolved_calls
+from analyzer.report.base import UNANALYSED_KINDS, ordered_findings, unresolved_calls
 from analyzer.suppressions import counted_scopes
 
 ALWAYS_FAIL = ("missing", "stale", "bad-suppression")
@@ -93,7 +93,7 @@ def evaluate(
         "bad-suppression": any(d.kind == "bad-suppression" for d in report.diagnostics),
         "excess": bool(excess),
         "unresolved": bool(unresolved),
-        "parse-error": any(d.kind in DECODE_KINDS for d in report.diagnostics),
+        "parse-error": any(d.kind in UNANALYSED_KINDS for d in report.diagnostics),
     }
     wanted = (*ALWAYS_FAIL, *(k for k in OPTIONAL_FAIL if k in fail_on))
     failures = tuple(k for k in wanted if found[k])

@@ -31,6 +31,16 @@ FRESHBOOKS_DOCS_PREFIX = "https://www.freshbooks.com"
 RULE_UNRESOLVED = "unresolved-call"
 RULE_NO_SCOPE = "no-scope-call"
 DECODE_KINDS = frozenset({"parse-error", "decode-error"})
+# Every diagnostic kind meaning "this file was not (fully) analysed": `--fail-on parse-error`.
+UNANALYSED_KINDS = DECODE_KINDS | {
+    "too-large",
+    "read-error",
+    "binary-file",
+    "too-complex",
+    "special-file",
+    "internal-error",
+    "not-found",
+}
 
 
 class Formatter(Protocol):

@@ -89,6 +89,7 @@ def test_a_changed_file_is_rescanned(tmp_path: Path) -> None:
     assert report.required_scopes == ("user:invoices:read",)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 def test_a_read_only_cache_directory_is_harmless(tmp_path: Path) -> None:
     root, cache = _project(tmp_path), tmp_path / "cache"
     cache.mkdir()
