@@ -52,7 +52,7 @@ class _Collector:
     called: Collection[str]
     truncated: Collection[str]
     fixed: dict[tuple[str, tuple[SiteKey, ...]], set[tuple[str, str]]] = field(default_factory=dict)
-    pending: list[_Alt] = field(default_factory=list)
+    pending: list[tuple[_Alt, MatchResult]] = field(default_factory=list)
     unresolved: dict[SiteKey, tuple[Site, str, _Alt, tuple[Site, ...]]] = field(
         default_factory=dict
     )
@@ -140,7 +140,7 @@ def _record_match(collector: _Collector, alt: _Alt, match: MatchResult) -> None:
     stack = alt.event.stack
     suffix_key = (stack[0].func, tuple(_key(s) for s in stack))
     collector.fixed.setdefault(suffix_key, set()).add((alt.method or "", match.endpoint.id))
-    collector.pending.append(alt)
+    collector.pending.append((alt, match))
 
 
 def _record_unresolved(collector: _Collector, alt: _Alt, match: MatchResult | None) -> None:
@@ -197,9 +197,8 @@ def _attribute(collector: _Collector, alt: _Alt, endpoint_id: str) -> int:
 
 def build(collector: _Collector) -> tuple[list[Finding], list[Diagnostic]]:
     calls: dict[tuple[SiteKey, str, str], _Call] = {}
-    for alt in collector.pending:
-        assert alt.method is not None and alt.info.path is not None
-        match = collector.catalogue.match(alt.method, alt.info.path)
+    for alt, match in collector.pending:
+        assert alt.method is not None
         endpoint = match.endpoint
         assert endpoint is not None
         index = _attribute(collector, alt, endpoint.id)

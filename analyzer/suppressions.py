@@ -10,7 +10,7 @@ trailing comment) or on the next line holding code (a comment on its own line);
 * A well-formed directive that matches no call (or none of the call's scopes) is reported as
   `unused-suppression` (a warning), naming what the call on that line needs when there is one.
 * Suppressed findings stay in the report, carrying their `Suppression`. Which of their scopes
-  still count is `counted_scopes`: naming some scopes ignores only those.
+  still count is `Finding.counted_scopes`: naming some scopes ignores only those.
 """
 
 from __future__ import annotations
@@ -40,11 +40,6 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str | None] | None:
         return None
     scopes = tuple(s.strip() for s in (match.group("scopes") or "").split(",") if s.strip())
     return scopes, match.group("reason")
-
-
-def counted_scopes(finding: Finding) -> tuple[str, ...]:
-    """The scopes of `finding` that count toward the required set (`Finding.counted_scopes`)."""
-    return finding.counted_scopes
 
 
 @dataclass(slots=True)

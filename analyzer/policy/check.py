@@ -9,7 +9,7 @@ Failures (each makes `check` exit 1):
 * `excess` (granted but unused, over-privilege), `unresolved` (calls whose scope is unknown)
   and `parse-error` (files that could not be read or parsed): only when listed in `fail-on`.
 
-Scopes count per call through `suppressions.counted_scopes`: a suppressed call's ignored scopes
+Scopes count per call through `Finding.counted_scopes`: a suppressed call's ignored scopes
 are not required. `user:profile:read` is granted to every app, and `admin:all:legacy` covers
 everything, so neither leaves a scope missing.
 """
@@ -24,7 +24,6 @@ from analyzer.models import Finding, Report
 from analyzer.policy.granted import IMPLICIT_SCOPES, LEGACY_SCOPE, Granted, ScopeNote, scope_notes
 from analyzer.policy.manifest import ManifestStatus
 from analyzer.report.base import UNANALYSED_KINDS, ordered_findings, unresolved_calls
-from analyzer.suppressions import counted_scopes
 
 ALWAYS_FAIL = ("missing", "stale", "bad-suppression")
 OPTIONAL_FAIL = ("excess", "unresolved", "parse-error")
@@ -66,7 +65,7 @@ def scope_uses(report: Report) -> tuple[ScopeUse, ...]:
     """Each scope the code needs (sorted) with the calls needing it, suppressions applied."""
     calls: dict[str, list[Finding]] = {}
     for f in ordered_findings(report):
-        for scope in counted_scopes(f):
+        for scope in f.counted_scopes:
             calls.setdefault(scope, []).append(f)
     return tuple(
         ScopeUse(s, report.scope_descriptions.get(s, "").strip(), tuple(calls[s]))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from analyzer.models import Finding, Report
 from analyzer.policy.check import ScopeUse, scope_uses
 from analyzer.report.base import endpoint_label, ordered_findings, unresolved_calls
-from analyzer.suppressions import counted_scopes
 
 DIFF_FAIL_ON = ("added",)
 REAUTH_WARNING = (
@@ -80,15 +79,15 @@ def compare_reports(
 
 def _not_only(calls: tuple[Finding, ...], shown: set[str]) -> tuple[Finding, ...]:
     """Calls that need at least one scope outside `shown` (the rest are listed per scope)."""
-    return tuple(f for f in calls if not set(counted_scopes(f)) <= shown)
+    return tuple(f for f in calls if not set(f.counted_scopes) <= shown)
 
 
 def _scoped(report: Report) -> list[Finding]:
-    return [f for f in ordered_findings(report) if counted_scopes(f)]
+    return [f for f in ordered_findings(report) if f.counted_scopes]
 
 
 def _call_key(f: Finding) -> tuple[object, ...]:
-    return (f.path, endpoint_label(f), counted_scopes(f))
+    return (f.path, endpoint_label(f), f.counted_scopes)
 
 
 def _unresolved_key(f: Finding) -> tuple[object, ...]:

@@ -17,7 +17,6 @@ from analyzer.policy.diff import REAUTH_WARNING, ScopeDiff
 from analyzer.policy.manifest import ManifestStatus
 from analyzer.report.base import TOOL_NAME
 from analyzer.report.json_format import SCHEMA_VERSION, report_to_dict
-from analyzer.suppressions import counted_scopes
 
 
 def render_check_json(result: CheckResult) -> str:
@@ -77,7 +76,7 @@ def call_ref(f: Finding) -> dict[str, Any]:
         "method": f.method,
         "endpoint": f.endpoint,
         "via": f.via,
-        "scopes": list(counted_scopes(f)),
+        "scopes": list(f.counted_scopes),
     }
 
 

@@ -24,7 +24,6 @@ import yaml
 from analyzer.config import Config
 from analyzer.models import Report, Status
 from analyzer.report.base import endpoint_label, ordered_findings
-from analyzer.suppressions import counted_scopes
 
 MANIFEST_NAME = "freshbooks-scopes.yaml"
 MANIFEST_VERSION = 1
@@ -90,7 +89,7 @@ def build_manifest(report: Report, relocate: Callable[[str], str]) -> Manifest:
     """The manifest the code needs now. `relocate` maps a report path to a manifest path."""
     sites: dict[str, dict[str, set[tuple[str, int]]]] = {}
     for f in ordered_findings(report):
-        for scope in counted_scopes(f):
+        for scope in f.counted_scopes:
             by_endpoint = sites.setdefault(scope, {})
             by_endpoint.setdefault(endpoint_label(f), set()).add((relocate(f.path), f.line))
     scopes = tuple(

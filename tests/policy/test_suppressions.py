@@ -10,7 +10,7 @@ import pytest
 
 from analyzer.api import analyze
 from analyzer.models import Finding, Report, Status, Suppression
-from analyzer.suppressions import counted_scopes, parse_directive
+from analyzer.suppressions import parse_directive
 from tests.policy import facts
 from tests.policy.helpers import invoke, line_of, pyproject, write_files
 
@@ -117,9 +117,9 @@ def finding(scopes: tuple[str, ...], ignored: tuple[str, ...] | None) -> Finding
 
 def test_counted_scopes_ignores_only_the_named_scopes() -> None:
     both = facts.CHART_OF_ACCOUNTS.scopes  # documented: reports:read and account:read
-    assert counted_scopes(finding(both, None)) == both
-    assert counted_scopes(finding(both, ())) == ()
-    assert counted_scopes(finding(both, ("user:reports:read",))) == ("user:account:read",)
+    assert finding(both, None).counted_scopes == both
+    assert finding(both, ()).counted_scopes == ()
+    assert finding(both, ("user:reports:read",)).counted_scopes == ("user:account:read",)
 
 
 def project_with_suppressions(tmp_path: Path) -> Path:
